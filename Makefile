@@ -1,0 +1,60 @@
+# OGI Workflow — two commands on a fresh Debian machine (as root): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+export OGI_DATA_DIR ?= var
+export DATABASE_URL ?= sqlite:///var/ogi.db
+
+.PHONY: run test setup system-packages db demo serve lock bench clean help
+
+help:
+	@echo "make run   — set up everything and serve on http://127.0.0.1:8000"
+	@echo "make test  — set up everything and run the whole test suite"
+	@echo "make bench — run the benchmark scripts"
+	@echo "make lock  — regenerate requirements.lock from pyproject.toml"
+
+run: setup db demo serve
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: system-packages $(VENV)/.installed
+
+# Installs only what is missing; needs root (or sudo) the first time.
+system-packages:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+db: setup
+	@mkdir -p $(OGI_DATA_DIR)
+	@if $(BIN)/ogi --help | grep -q " db "; then $(BIN)/ogi db upgrade; fi
+
+demo: db
+	@if $(BIN)/ogi --help | grep -q " demo "; then $(BIN)/ogi demo --if-empty; fi
+
+serve: setup
+	$(BIN)/ogi serve
+
+bench: setup
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lock:
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

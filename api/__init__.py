@@ -1,0 +1,1 @@
+"""Front ends: the HTTP API and web workbench (FastAPI), the ``ogi`` command line, the scheduler."""

@@ -1,0 +1,84 @@
+"""``ogi calendar``: which years are known, a readable year view, importing a new year's schedule."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from calendars import CalendarError, CalendarFileInvalid
+from engine.calendar_registry import get_registry
+from engine.calendar_view import year_view
+
+from .output import fail, print_json
+
+app = typer.Typer(help="工作日日历：已载入年份、年度安排、导入新一年的放假安排", no_args_is_help=True)
+
+
+@app.command("years")
+def years(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出已载入的年份及其来源。"""
+    rows = get_registry().years()
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+        return
+    for region, group in groupby(rows, key=lambda r: r.region):
+        group = list(group)
+        typer.echo(f"{group[0].region_name}（{region}）：{group[0].year}—{group[-1].year}，共{len(group)}年")
+        for origin, same in groupby(group, key=lambda r: r.origin):
+            same = list(same)
+            typer.echo(f"  {same[0].year}—{same[-1].year}  来自 {origin}")
+        for r in group[-3:]:
+            typer.echo(f"  {r.year}  依据：{r.source}")
+
+
+@app.command("show")
+def show(
+    year: int,
+    region: Annotated[Optional[str], typer.Option("--region")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """显示一年的安排：节假日（含名称）、调休上班日。"""
+    try:
+        view = year_view(get_registry(), year, region)
+    except CalendarError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(view)
+        return
+    typer.echo(f"{year}年 {view['region_name']} 工作日安排")
+    typer.echo(f"依据：{view['source']}（数据来自 {view['origin']}）")
+    typer.echo("法定节假日：")
+    for h in view["holiday_periods"]:
+        span = h["from"] if h["from"] == h["to"] else f"{h['from']} 至 {h['to']}"
+        typer.echo(f"  {h['name']:<6} {span}（{h['days']}天）")
+    typer.echo("调休上班：")
+    for w in view["workdays"]:
+        typer.echo(f"  {w['date']}（{w['weekday']}）{w['name']}")
+    typer.echo(f"全年工作日：{view['working_days']}天")
+
+
+@app.command("import")
+def import_(
+    file: Path,
+    check: Annotated[bool, typer.Option("--check", help="只校验，不导入")] = False,
+) -> None:
+    """校验并导入一年的放假安排（YAML）；有任何错误则不导入。"""
+    registry = get_registry()
+    try:
+        if check:
+            sched = registry.validate(file)
+            typer.echo(f"校验通过：{sched.year}年 {sched.region_name}，节假日{len(sched.holidays)}天，调休上班{len(sched.workdays)}天")
+            return
+        result = registry.import_file(file)
+    except CalendarFileInvalid as exc:
+        typer.echo(f"文件 {file} 未通过校验，未导入任何数据：", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(2) from None
+    s = result.schedule
+    verb = "已替换" if result.replaced else "已导入"
+    typer.echo(f"{verb}：{s.year}年 {s.region_name}（依据：{s.source}），节假日{len(s.holidays)}天，调休上班{len(s.workdays)}天")
+    typer.echo(f"保存于 {result.stored_at}")

@@ -1,0 +1,30 @@
+"""The FastAPI application: ``uvicorn api.main:app``."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from . import problems
+from .middleware import RequestContext
+from .routers import calendar, health
+
+API_PREFIX = "/api/v1"
+
+
+def create_app() -> FastAPI:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(
+        title="OGI Workflow 依申请公开工作流引擎",
+        version="0.1.0",
+        description="政府信息公开申请办理：登记、审核、办理、答复、归档；工作日期限、收费核准、答复文书。",
+    )
+    problems.install(app)
+    app.add_middleware(RequestContext)
+    app.include_router(health.router)
+    app.include_router(calendar.router, prefix=API_PREFIX)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,82 @@
+"""Request ids in every log line and response; a cap on request body size."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("ogi.access")
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+class RequestContext:
+    """Pure ASGI middleware: assigns ``request.state.request_id``, refuses oversize bodies, logs."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")[:64]
+        rid = rid if rid and rid.replace("-", "").isalnum() else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body:
+            await _too_large(scope, send, rid)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except _BodyTooLarge:
+            await _too_large(scope, send, rid)
+            status_holder["status"] = 413
+        finally:
+            log.info(
+                "request_id=%s %s %s %s %.1fms",
+                rid, scope.get("method"), scope.get("path"), status_holder["status"],
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, send: Send, rid: str) -> None:
+    import json
+
+    body = json.dumps(
+        {"type": "about:blank", "title": "请求体过大", "status": 413,
+         "detail": f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MB 上限", "request_id": rid},
+        ensure_ascii=False,
+    ).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/problem+json"), (b"x-request-id", rid.encode())]})
+    await send({"type": "http.response.body", "body": body})

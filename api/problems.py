@@ -1,0 +1,113 @@
+"""One error format everywhere: RFC 9457 problem details with a Chinese ``detail``.
+
+No stack trace leaves the server; every problem carries the request id that is also in the logs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from calendars import CalendarError, CalendarNotAvailable, UnknownRegion
+from engine.errors import DomainError
+
+log = logging.getLogger("ogi.api")
+
+PROBLEM_TYPE = "application/problem+json"
+STATUS_TITLES = {
+    400: "请求有误",
+    401: "未登录或登录已过期",
+    403: "无权操作",
+    404: "未找到",
+    405: "不支持的请求方法",
+    409: "冲突",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    422: "输入有误",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+FIELD_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不允许的字段",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为布尔值",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "string_type": "应为文本",
+    "string_too_long": "文本过长",
+    "string_too_short": "文本过短",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+}
+
+
+def request_id(request: Request) -> str:
+    return getattr(request.state, "request_id", "-")
+
+
+def problem(request: Request, status: int, detail: str, *, title: str | None = None, **extra: object) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": title or STATUS_TITLES.get(status, "错误"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": request_id(request),
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
+
+
+def _field_name(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "请求体"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        extra = {"field": exc.field} if exc.field else {}
+        return problem(request, exc.status, exc.message, title=exc.title, **extra)
+
+    @app.exception_handler(CalendarError)
+    async def _calendar(request: Request, exc: CalendarError) -> JSONResponse:
+        status = 422 if isinstance(exc, (CalendarNotAvailable, UnknownRegion)) else 400
+        extra = {"year": exc.year} if isinstance(exc, CalendarNotAvailable) else {}
+        return problem(request, status, str(exc), **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            field = _field_name(tuple(err.get("loc", ())))
+            message = FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
+            errors.append({"field": field, "message": message})
+        detail = "；".join(f"“{e['field']}”{e['message']}" for e in errors[:10]) or "请求无效"
+        return problem(request, 422, detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else STATUS_TITLES.get(
+            exc.status_code, "请求无法处理"
+        )
+        response = problem(request, exc.status_code, detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error request_id=%s", request_id(request))
+        return problem(request, 500, f"服务器内部错误，请联系管理员并提供请求编号 {request_id(request)}")

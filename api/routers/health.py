@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["运行状态"])
+
+
+@router.get("/healthz", summary="健康检查", description="服务在运行时返回 `{\"status\": \"ok\"}`。")
+def healthz() -> dict:
+    return {"status": "ok"}

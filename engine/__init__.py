@@ -1,0 +1,1 @@
+"""The domain: applications, the state machine, legal clocks, fees, services and persistence."""

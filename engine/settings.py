@@ -1,0 +1,32 @@
+"""Deployment settings, read from the environment (and an optional ``.env``) when first asked for."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OGI_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/ogi.db",
+        validation_alias=AliasChoices("DATABASE_URL", "OGI_DATABASE_URL"),
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Field(default=Path("var"), description="imported calendars, frozen letters, uploads")
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def calendar_import_dir(self) -> Path:
+        return self.data_dir / "calendars"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
