@@ -1,0 +1,1 @@
+"""Reply letters: templates, PDF rendering, numbering, freezing and the legal audit."""
