@@ -1,0 +1,45 @@
+"""Who is acting: a user's role grants per agency, or the system (lapses fired by the scheduler)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from .errors import NotFound
+from .models import Agency, RoleGrant, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+    grants: frozenset[tuple[int, str]]  # (agency_id, role)
+    is_system: bool = False
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(None, "系统", frozenset(), True)
+
+    def roles_in(self, agency: Agency) -> set[str]:
+        """Roles this actor holds for an agency; a supervisor of its competent department counts."""
+        if self.is_system:
+            return {"system"}
+        roles = {role for agency_id, role in self.grants if agency_id == agency.id}
+        if agency.competent_department_id and (agency.competent_department_id, "supervisor") in self.grants:
+            roles.add("supervisor")
+        return roles
+
+    def can_see(self, agency: Agency) -> bool:
+        return self.is_system or bool(self.roles_in(agency))
+
+    def agencies(self) -> set[int]:
+        return {agency_id for agency_id, _ in self.grants}
+
+
+def load_actor(session: Session, user_id: int) -> Actor:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotFound("用户不存在或已停用")
+    grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)).all()
+    return Actor(user.id, user.display_name, frozenset((g.agency_id, g.role) for g in grants))

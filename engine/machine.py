@@ -1,0 +1,118 @@
+"""The state machine (library: transitions) — which event may move an application from where to where.
+
+One ``Machine`` per thread holds the structure; an application is attached as a small adapter
+(``StateHolder``) for the duration of one event (``add_model``/``remove_model``), because an ORM row
+cannot be the machine's model itself. Guards that need data and give Chinese reasons live in the
+services; the machine answers only "is this event defined from this state, and where does it lead".
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from transitions import Machine, MachineError
+
+from .states import OPEN_STATES, STATES
+
+ANY_OPEN = list(OPEN_STATES)
+
+# (event, sources, dest) — dest "=" keeps the state. Conditional destinations list several rows; the
+# first whose condition (a flag on the holder) holds wins.
+TRANSITIONS: list[dict] = [
+    {"trigger": "start_review", "source": "registered", "dest": "reviewing"},
+    {"trigger": "split", "source": "reviewing", "dest": "="},
+    {"trigger": "request_correction", "source": "reviewing", "dest": "awaiting_correction"},
+    {"trigger": "receive_correction", "source": "awaiting_correction", "dest": "reviewing"},
+    {"trigger": "correction_lapsed", "source": "awaiting_correction", "dest": "closed"},
+    {"trigger": "accept", "source": "reviewing", "dest": "handling"},
+    {"trigger": "ask_reasons", "source": ["reviewing", "handling"], "dest": "awaiting_reasons"},
+    {"trigger": "accept_reasons", "source": "awaiting_reasons", "dest": "handling"},
+    {"trigger": "reject_reasons", "source": "awaiting_reasons", "dest": "reply_drafting"},
+    {"trigger": "start_consultation", "source": ["handling", "consulting"], "dest": "consulting"},
+    {"trigger": "record_consultation_reply", "source": "consulting", "dest": "consulting",
+     "conditions": "consultations_remain"},
+    {"trigger": "record_consultation_reply", "source": "consulting", "dest": "handling"},
+    {"trigger": "consultation_lapsed", "source": "consulting", "dest": "consulting",
+     "conditions": "consultations_remain"},
+    {"trigger": "consultation_lapsed", "source": "consulting", "dest": "handling"},
+    {"trigger": "propose_fee", "source": "handling", "dest": "awaiting_fee_approval"},
+    {"trigger": "approve_fee", "source": "awaiting_fee_approval", "dest": "awaiting_payment"},
+    {"trigger": "reject_fee", "source": ["awaiting_fee_approval", "awaiting_payment"], "dest": "handling"},
+    {"trigger": "waive_fee", "source": ["awaiting_fee_approval", "awaiting_payment"], "dest": "handling"},
+    {"trigger": "record_payment", "source": "awaiting_payment", "dest": "handling"},
+    {"trigger": "payment_lapsed", "source": "awaiting_payment", "dest": "closed"},
+    {"trigger": "request_extension", "source": ANY_OPEN, "dest": "="},
+    {"trigger": "extend", "source": ANY_OPEN, "dest": "="},
+    {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "secrecy_review",
+     "conditions": "releases_information"},
+    {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "reply_drafting"},
+    {"trigger": "pass_secrecy_review", "source": "secrecy_review", "dest": "reply_drafting"},
+    {"trigger": "fail_secrecy_review", "source": "secrecy_review", "dest": "handling"},
+    {"trigger": "legal_review", "source": "reply_drafting", "dest": "="},
+    {"trigger": "sign_off", "source": "reply_drafting", "dest": "replied"},
+    # Service is recorded for notices while open too (the correction and payment periods start there).
+    {"trigger": "record_service", "source": [*ANY_OPEN, "replied", "closed"], "dest": "="},
+    {"trigger": "withdraw", "source": ANY_OPEN, "dest": "closed"},
+    {"trigger": "archive", "source": ["replied", "closed"], "dest": "archived"},
+    {"trigger": "reopen", "source": ["replied", "archived"], "dest": "handling"},
+]
+EVENT_NAMES = sorted({t["trigger"] for t in TRANSITIONS})
+
+
+@dataclass
+class StateHolder:
+    """What the machine sees of an application: its state and the flags conditional moves read."""
+
+    state: str
+    consultations_remain_flag: bool = False
+    releases_information_flag: bool = False
+    _: dict = field(default_factory=dict)
+
+    def consultations_remain(self) -> bool:
+        return self.consultations_remain_flag
+
+    def releases_information(self) -> bool:
+        return self.releases_information_flag
+
+
+_local = threading.local()
+
+
+def _machine() -> Machine:
+    machine = getattr(_local, "machine", None)
+    if machine is None:
+        machine = Machine(
+            model=None, states=list(STATES), transitions=TRANSITIONS, initial=None,
+            auto_transitions=False, ignore_invalid_triggers=False, send_event=False,
+        )
+        _local.machine = machine
+    return machine
+
+
+def sources_of(event: str) -> set[str]:
+    return {s for s in STATES if _machine().get_transitions(trigger=event, source=s)}
+
+
+def allowed_from(state: str, event: str) -> bool:
+    return bool(_machine().get_transitions(trigger=event, source=state))
+
+
+def events_from(state: str) -> list[str]:
+    return sorted(set(_machine().get_triggers(state)))
+
+
+def next_state(state: str, event: str, *, consultations_remain: bool = False, releases_information: bool = False) -> str:
+    """Run the event on an adapter and return the destination; ValueError when not allowed here."""
+    holder = StateHolder(state, consultations_remain, releases_information)
+    machine = _machine()
+    machine.add_model(holder, initial=state)
+    try:
+        ok = holder.trigger(event)
+    except (MachineError, AttributeError) as exc:
+        raise ValueError(f"event {event} not allowed from {state}") from exc
+    finally:
+        machine.remove_model(holder)
+    if not ok:
+        raise ValueError(f"event {event} refused from {state}")
+    return holder.state

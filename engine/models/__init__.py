@@ -1,0 +1,30 @@
+"""Tables (SQLModel), one module per concept. The domain rules live in the services, not here."""
+
+from .agency import Agency, AgencySettings
+from .applicant import Applicant, mask_id, mask_phone
+from .application import Application
+from .event import AccessLog, Event
+from .records import Alert, Consultation, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
+from .user import ROLE_ZH, Role, RoleGrant, User
+
+__all__ = [
+    "ROLE_ZH",
+    "AccessLog",
+    "Agency",
+    "AgencySettings",
+    "Alert",
+    "Applicant",
+    "Application",
+    "Consultation",
+    "Event",
+    "FeeAssessment",
+    "Letter",
+    "NumberSeries",
+    "ReviewCase",
+    "Role",
+    "RoleGrant",
+    "ServiceRecord",
+    "User",
+    "mask_id",
+    "mask_phone",
+]

@@ -1,0 +1,189 @@
+"""Outcomes (答复类型): legal basis, required details, reply letter and annual-report row — one table.
+
+spec workflow.md "Outcomes"; the report rows follow 国办公开办函〔2021〕30号 table 三.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import InputError
+
+REG = "《中华人民共和国政府信息公开条例》"
+
+
+@dataclass(frozen=True)
+class Detail:
+    key: str
+    label: str
+    kind: str = "text"  # text | list | date | choice
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    label: str
+    basis: str  # the citation printed in the letter, to article, paragraph and item
+    details: tuple[Detail, ...]
+    report_row: str  # key in REPORT_ROWS
+    releases: bool = False  # goes through the secrecy review
+    by_decision: bool = True  # False: set by the procedure (lapse, withdrawal), not by `decide`
+
+
+@dataclass(frozen=True)
+class WithholdGround:
+    code: str
+    label: str
+    basis: str
+    report_row: str
+    review_first: bool  # 复议前置 for arts 14–16 withholding (行政复议法 art 23)
+
+
+GROUNDS: dict[str, WithholdGround] = {
+    g.code: g
+    for g in (
+        WithholdGround("state_secret", "属于国家秘密", f"{REG}第十四条", "3.3.1", True),
+        WithholdGround("law_prohibited", "其他法律、行政法规禁止公开", f"{REG}第十四条", "3.3.2", True),
+        WithholdGround("security_stability", "公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+                       f"{REG}第十四条", "3.3.3", True),
+        WithholdGround("third_party", "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害",
+                       f"{REG}第十五条", "3.3.4", True),
+        WithholdGround("internal_affairs", "属于人事管理、后勤管理、内部工作流程等内部事务信息",
+                       f"{REG}第十六条第一款", "3.3.5", True),
+        WithholdGround("process_info", "属于讨论记录、过程稿、磋商信函、请示报告等过程性信息",
+                       f"{REG}第十六条第二款", "3.3.6", True),
+        WithholdGround("enforcement_file", "属于行政执法案卷信息", f"{REG}第十六条第二款", "3.3.7", True),
+        WithholdGround("administrative_inquiry", "属于行政查询事项，应通过相应查询渠道获取",
+                       f"{REG}第三十六条第（七）项", "3.3.8", False),
+    )
+}
+
+_ATTACH = Detail("attachments", "提供的信息（附件清单）", "list")
+_GROUND = Detail("ground", "不予公开的理由类别", "choice")
+_REASONS = Detail("reasons", "理由")
+
+OUTCOMES: dict[str, Outcome] = {
+    o.code: o
+    for o in (
+        Outcome("provide", "予以公开", f"{REG}第三十六条第（二）项",
+                (Detail("provision_form", "提供形式"), Detail("provision_method", "获取方式"),
+                 Detail("provision_channel", "提供途径"), Detail("provision_time", "提供时间"), _ATTACH),
+                "3.1", releases=True),
+        Outcome("already_public", "已主动公开", f"{REG}第三十六条第（一）项",
+                (Detail("where", "公开的位置"), Detail("how", "获取的方式和途径")), "3.1"),
+        Outcome("partial", "部分公开", f"{REG}第三十七条",
+                (Detail("provided", "予以公开的部分"), _GROUND, _REASONS, _ATTACH), "3.2", releases=True),
+        Outcome("withhold", "不予公开", f"{REG}第三十六条第（三）项", (_GROUND, _REASONS), "3.3"),
+        Outcome("not_exist", "信息不存在", f"{REG}第三十六条第（四）项",
+                (Detail("search_places", "检索范围（档案、系统等）"), Detail("keywords", "检索关键词"),
+                 Detail("searched_by", "检索人"), Detail("searched_on", "检索日期", "date")), "3.4.1"),
+        Outcome("not_our_agency", "非本机关负责公开", f"{REG}第三十六条第（五）项",
+                (_REASONS, Detail("responsible_agency", "负责公开的机关", required=False),
+                 Detail("responsible_contact", "该机关的联系方式", required=False)), "3.4.1"),
+        Outcome("needs_creation", "需另行制作", f"{REG}第三十八条", (_REASONS,), "3.4.2"),
+        Outcome("still_unclear", "补正后申请内容仍不明确", f"{REG}第三十条", (_REASONS,), "3.4.3"),
+        Outcome("petition", "信访举报投诉类申请", f"{REG}第三十九条第一款",
+                (Detail("proper_channel", "应通过的渠道"),), "3.5.1"),
+        Outcome("repeat", "重复申请", f"{REG}第三十六条第（六）项",
+                (Detail("earlier_application", "此前申请的编号"), Detail("earlier_reply", "此前的答复")), "3.5.2"),
+        Outcome("publication", "要求提供公开出版物", f"{REG}第三十九条第二款",
+                (Detail("where_to_obtain", "获取途径"),), "3.5.3"),
+        Outcome("excessive", "无正当理由大量反复申请", f"{REG}第三十五条",
+                (Detail("reasons_request", "要求说明理由的情况"), Detail("reasons_answer", "申请人的说明及认定")), "3.5.4"),
+        Outcome("confirm_or_reissue", "要求确认或重新出具已获取信息", f"{REG}第三十九条第二款", (_REASONS,), "3.5.5"),
+        Outcome("special_procedure", "依照有关法律、行政法规办理", f"{REG}第三十六条第（七）项",
+                (Detail("law", "有关法律、行政法规"), Detail("procedure", "办理程序")), "3.6.3"),
+        Outcome("no_correction", "申请人逾期不补正", f"{REG}第三十条", (), "3.6.1", by_decision=False),
+        Outcome("fee_unpaid", "申请人逾期未缴纳信息处理费", "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
+                (), "3.6.2", by_decision=False),
+        Outcome("withdrawn", "申请人撤回申请", "申请人撤回", (), "3.6.3", by_decision=False),
+    )
+}
+
+# Annual report table 三 rows (the leaves; parents are sums). The mapping above is the only place an
+# outcome meets a row.
+REPORT_ROWS: dict[str, str] = {
+    "3.1": "（一）予以公开",
+    "3.2": "（二）部分公开",
+    "3.3.1": "（三）不予公开 1.属于国家秘密",
+    "3.3.2": "（三）不予公开 2.其他法律行政法规禁止公开",
+    "3.3.3": "（三）不予公开 3.危及“三安全一稳定”",
+    "3.3.4": "（三）不予公开 4.保护第三方合法权益",
+    "3.3.5": "（三）不予公开 5.属于三类内部事务信息",
+    "3.3.6": "（三）不予公开 6.属于四类过程性信息",
+    "3.3.7": "（三）不予公开 7.属于行政执法案卷",
+    "3.3.8": "（三）不予公开 8.属于行政查询事项",
+    "3.4.1": "（四）无法提供 1.本机关不掌握相关政府信息",
+    "3.4.2": "（四）无法提供 2.没有现成信息需要另行制作",
+    "3.4.3": "（四）无法提供 3.补正后申请内容仍不明确",
+    "3.5.1": "（五）不予处理 1.信访举报投诉类申请",
+    "3.5.2": "（五）不予处理 2.重复申请",
+    "3.5.3": "（五）不予处理 3.要求提供公开出版物",
+    "3.5.4": "（五）不予处理 4.无正当理由大量反复申请",
+    "3.5.5": "（五）不予处理 5.要求行政机关确认或重新出具已获取信息",
+    "3.6.1": "（六）其他处理 1.申请人无正当理由逾期不补正",
+    "3.6.2": "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用",
+    "3.6.3": "（六）其他处理 3.其他",
+}
+
+
+def report_row(outcome: str, ground: str | None = None) -> str:
+    """The table 三 leaf row of a concluded application; withholding follows its ground."""
+    spec = OUTCOMES[outcome]
+    if outcome == "withhold":
+        return GROUNDS[ground].report_row if ground else "3.3.1"
+    return spec.report_row
+
+
+def requires_review_first(outcome: str, ground: str | None) -> bool:
+    """复议前置: a withholding (or the withheld part of a partial disclosure) under arts 14–16."""
+    return outcome in ("withhold", "partial") and bool(ground) and GROUNDS[ground].review_first
+
+
+def validate_details(outcome: str, details: dict | None) -> dict:
+    """Check the details an outcome requires; returns the cleaned details or raises InputError."""
+    if outcome not in OUTCOMES:
+        raise InputError(f"未知的答复类型“{outcome}”", field="outcome")
+    spec = OUTCOMES[outcome]
+    if not spec.by_decision:
+        raise InputError(f"“{spec.label}”由程序产生（逾期、撤回），不能作为答复决定", field="outcome")
+    details = dict(details or {})
+    allowed = {d.key for d in spec.details}
+    unknown = sorted(set(details) - allowed)
+    if unknown:
+        raise InputError(f"“{spec.label}”不需要这些内容：{'、'.join(unknown)}", field="details")
+    missing: list[str] = []
+    clean: dict = {}
+    for d in spec.details:
+        value = details.get(d.key)
+        if d.kind == "list":
+            items = [str(x).strip() for x in (value or []) if str(x).strip()] if isinstance(value, list) else []
+            if isinstance(value, str) and value.strip():
+                items = [value.strip()]
+            if d.required and not items:
+                missing.append(d.label)
+            clean[d.key] = items
+        elif d.kind == "date":
+            try:
+                clean[d.key] = date.fromisoformat(str(value)).isoformat() if value else None
+            except ValueError:
+                raise InputError(f"“{d.label}”应为日期 YYYY-MM-DD", field=f"details.{d.key}") from None
+            if d.required and not clean[d.key]:
+                missing.append(d.label)
+        elif d.kind == "choice":
+            text = str(value or "").strip()
+            if text and text not in GROUNDS:
+                raise InputError(f"不予公开的理由类别“{text}”无效，可选：{'、'.join(GROUNDS)}", field="details.ground")
+            if d.required and not text:
+                missing.append(d.label)
+            clean[d.key] = text or None
+        else:
+            text = str(value or "").strip()
+            if d.required and not text:
+                missing.append(d.label)
+            clean[d.key] = text
+    if missing:
+        raise InputError(f"“{spec.label}”缺少必需的内容：{'、'.join(missing)}", field="details")
+    return clean

@@ -1,0 +1,40 @@
+"""The receipt date by channel (条例 art 31; spec deadlines.md §3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .errors import InputError
+
+# channel: (Chinese name, the fact that fixes the receipt date, its Chinese name)
+CHANNELS: dict[str, tuple[str, str, str]] = {
+    "in_person": ("当面提交", "handed_in", "当面提交之日"),
+    "oral": ("口头提出（经办人代为填写）", "handed_in", "口头提出之日"),
+    "post_signed": ("邮寄（需签收）", "signed_for", "签收之日"),
+    "ordinary_post": ("平常信函", "confirmed", "与申请人确认收到之日"),
+    "online": ("互联网平台", "confirmed", "双方确认之日"),
+    "fax": ("传真", "confirmed", "双方确认之日"),
+    "email": ("电子邮箱", "mail_received", "邮件系统收到之日"),
+}
+CHANNEL_PHRASE = {  # "你（单位）于…通过…方式提出的申请"
+    "in_person": "当面提交", "oral": "口头", "post_signed": "信函", "ordinary_post": "信函",
+    "online": "互联网平台", "fax": "传真", "email": "电子邮件",
+}
+
+
+def derive_receipt_date(channel: str, facts: dict, today: date) -> tuple[date, dict]:
+    """Return the receipt date and the cleaned facts; refuse a missing, impossible or future date."""
+    if channel not in CHANNELS:
+        raise InputError(f"未知的收件渠道“{channel}”，可选：{'、'.join(CHANNELS)}", field="channel")
+    label, fact, fact_label = CHANNELS[channel]
+    raw = (facts or {}).get(fact)
+    if not raw:
+        raise InputError(f"“{label}”渠道须填写{fact_label}（{fact}）", field=f"channel_facts.{fact}")
+    try:
+        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        raise InputError(f"{fact_label}“{raw}”不是有效日期（YYYY-MM-DD）", field=f"channel_facts.{fact}") from None
+    if day > today:
+        raise InputError(f"{fact_label} {day} 晚于今天，不能登记未来的日期", field=f"channel_facts.{fact}")
+    clean = {k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in (facts or {}).items()}
+    return day, clean

@@ -1,0 +1,10 @@
+"""Service layer: one function per event; the only way an application changes.
+
+Importing this package registers every event handler with the pipeline.
+"""
+
+from . import closing, consultation, correction, decision, extension, fees, intake, letter_records, reasons  # noqa: F401
+from .intake import register
+from .pipeline import EVENT_SPECS, FireResult, available_actions, fire, local_today
+
+__all__ = ["EVENT_SPECS", "FireResult", "available_actions", "fire", "local_today", "register"]

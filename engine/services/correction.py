@@ -1,0 +1,99 @@
+"""补正 (art 30): request once within 7 working days; the answer clock restarts on the corrected
+application; no correction within the period → deemed abandoned."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, field_validator
+from sqlmodel import select
+
+from ..app_clock import correction_notice_deadline, correction_period_end, deadline_after
+from ..errors import InputError
+from ..models import Event
+from ..receipt import derive_receipt_date
+from .pipeline import Ctx, Inputs, handler
+
+
+class RequestCorrectionIn(Inputs):
+    items: list[str] = Field(min_length=1, max_length=50)
+    period_days: int | None = Field(default=None, ge=1, le=60)
+    notice_served_on: date | None = None
+
+    @field_validator("items")
+    @classmethod
+    def _items(cls, v: list[str]) -> list[str]:
+        items = [x.strip() for x in v]
+        if any(not x for x in items):
+            raise ValueError("每一项补正内容都须写明")
+        return items
+
+
+def _correction_allowed(ctx: Ctx) -> None:
+    asked = ctx.session.exec(
+        select(Event.id).where(Event.application_id == ctx.app.id, Event.name == "request_correction")
+    ).first()
+    if asked is not None:
+        ctx.refuse("已告知过补正：补正应一次性告知（条例第三十条），不能再次要求补正")
+    last_day = correction_notice_deadline(ctx.registry, ctx.app, ctx.agency)
+    if ctx.today > last_day:
+        ctx.refuse(f"告知补正的期限（收到申请之日起7个工作日）已于{last_day}届满，不能再要求补正")
+
+
+@handler("request_correction", {"clerk"}, RequestCorrectionIn, precheck=_correction_allowed)
+def request_correction(ctx: Ctx, data: RequestCorrectionIn) -> None:
+    app = ctx.app
+    app.correction_requested_on = ctx.today
+    app.correction_items = data.items
+    app.correction_period_days = data.period_days or ctx.opts.correction_period_days
+    if data.notice_served_on:
+        ctx.check_date(data.notice_served_on, "补正告知书送达日期", not_before=ctx.today, not_before_what="告知日期")
+    app.correction_notice_served_on = data.notice_served_on
+    ctx.draft_letter("correction_notice", {
+        "items": data.items, "period_days": app.correction_period_days,
+    })
+
+
+class ReceiveCorrectionIn(Inputs):
+    channel: str
+    channel_facts: dict[str, str | date]
+    corrected_text: str | None = Field(default=None, max_length=20000)
+
+
+@handler("receive_correction", {"clerk"}, ReceiveCorrectionIn)
+def receive_correction(ctx: Ctx, data: ReceiveCorrectionIn) -> None:
+    app = ctx.app
+    received, _ = derive_receipt_date(data.channel, data.channel_facts, ctx.today)
+    if received < app.correction_requested_on:
+        raise InputError(f"补正材料收到日期 {received} 早于告知补正日期 {app.correction_requested_on}",
+                         field="channel_facts")
+    end = correction_period_end(ctx.registry, app, ctx.agency)
+    if end and received > end:
+        ctx.refuse(f"补正期限已于{end}届满，申请视为放弃，应按逾期未补正处理")
+    app.correction_received_on = received  # the answer clock restarts here
+    if data.corrected_text:
+        app.request_text = data.corrected_text
+    ctx.effective_date = received
+
+
+def _lapse_due(ctx: Ctx) -> None:
+    end = correction_period_end(ctx.registry, ctx.app, ctx.agency)
+    if end is None or ctx.today <= end:
+        ctx.refuse(f"补正期限尚未届满（届满日 {end}）")
+
+
+@handler("correction_lapsed", {"system", "clerk"}, precheck=_lapse_due)
+def correction_lapsed(ctx: Ctx, data) -> None:
+    end = correction_period_end(ctx.registry, ctx.app, ctx.agency)
+    ctx.app.outcome = "no_correction"
+    ctx.app.concluded_on = end
+    ctx.effective_date = end  # the legal date, not the sweep's
+    ctx.draft_letter("termination_notice", {"cause": "no_correction", "period_end": end.isoformat()})
+
+
+def correction_period_info(ctx: Ctx) -> dict:
+    end = correction_period_end(ctx.registry, ctx.app, ctx.agency)
+    return {"period_end": end.isoformat() if end else None}
+
+
+__all__ = ["deadline_after"]

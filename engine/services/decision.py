@@ -1,0 +1,144 @@
+"""答复: decide → secrecy review (when anything is released) → optional legal review → sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from sqlmodel import select
+
+from ..errors import InputError
+from ..models import Application, Consultation, Event, Letter
+from ..outcomes import OUTCOMES, validate_details
+from .letter_records import freeze_letter
+from .pipeline import Ctx, Inputs, handler
+
+
+class DecideIn(Inputs):
+    outcome: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def _void_drafts(ctx: Ctx, type_: str = "reply") -> None:
+    for letter in ctx.letters():
+        if letter.type == type_ and letter.status == "draft":
+            letter.status = "void"
+            letter.void_reason = "答复决定已变更"
+            letter.voided_at = ctx.now
+
+
+@handler("decide", {"clerk"}, DecideIn)
+def decide(ctx: Ctx, data: DecideIn) -> None:
+    if data.outcome == "excessive":
+        ctx.refuse("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
+    details = validate_details(data.outcome, data.details)
+    app = ctx.app
+    if data.outcome == "still_unclear" and not app.correction_received_on:
+        ctx.refuse("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
+    if data.outcome == "still_unclear":
+        details["correction_history"] = {
+            "requested_on": app.correction_requested_on.isoformat(), "items": app.correction_items,
+            "received_on": app.correction_received_on.isoformat(),
+        }
+    if data.outcome == "repeat":
+        earlier = ctx.session.exec(select(Application).where(
+            Application.number == details["earlier_application"], Application.agency_id == app.agency_id)).first()
+        if earlier is None or earlier.id == app.id:
+            raise InputError(f"本机关没有编号为“{details['earlier_application']}”的此前申请", field="details.earlier_application")
+    app.outcome = data.outcome
+    app.outcome_details = details
+    app.withhold_ground = details.get("ground")
+    app.decided_by_id = ctx.actor.user_id
+    app.legal_review = None
+    ctx.flags["releases_information"] = OUTCOMES[data.outcome].releases
+    _void_drafts(ctx)
+    ctx.draft_letter("reply", {}, outcome=data.outcome)
+    if data.outcome in ("provide", "partial"):
+        objecting = ctx.session.exec(select(Consultation).where(
+            Consultation.application_id == app.id, Consultation.kind == "third_party",
+            Consultation.result == "objection")).all()
+        for c in objecting:  # disclosure over a third party's objection: tell the third party (art 32)
+            ctx.draft_letter("third_party_disclosure_notice", {"addressee": c.party, "party": c.party,
+                                                                "objection": c.reply_reasons})
+
+
+class ReviewNotesIn(Inputs):
+    notes: str = Field(default="", max_length=4000)
+
+
+def _not_the_decider(ctx: Ctx) -> None:
+    if ctx.app.decided_by_id == ctx.actor.user_id:
+        ctx.refuse("作出答复决定的经办人不能对本决定进行保密审查")
+
+
+@handler("pass_secrecy_review", {"secrecy_reviewer"}, ReviewNotesIn, precheck=_not_the_decider)
+def pass_secrecy_review(ctx: Ctx, data: ReviewNotesIn) -> None:
+    ctx.reason = data.notes
+
+
+class FailReviewIn(Inputs):
+    reasons: str = Field(min_length=1, max_length=4000)
+
+
+@handler("fail_secrecy_review", {"secrecy_reviewer"}, FailReviewIn, precheck=_not_the_decider)
+def fail_secrecy_review(ctx: Ctx, data: FailReviewIn) -> None:
+    ctx.reason = data.reasons
+    ctx.app.outcome = None
+    ctx.app.outcome_details = {}
+    ctx.app.withhold_ground = None
+    _void_drafts(ctx)
+
+
+class LegalReviewIn(Inputs):
+    approve: bool
+    comments: str = Field(default="", max_length=4000)
+
+
+@handler("legal_review", {"legal"}, LegalReviewIn)
+def legal_review(ctx: Ctx, data: LegalReviewIn) -> None:
+    if not data.approve and not data.comments:
+        raise InputError("退回修改时须写明意见", field="comments")
+    ctx.app.legal_review = "approved" if data.approve else "returned"
+    ctx.reason = data.comments
+
+
+def current_reply_draft(ctx: Ctx) -> Letter | None:
+    drafts = [x for x in ctx.letters() if x.type == "reply" and x.status == "draft"]
+    return drafts[-1] if drafts else None
+
+
+def _can_sign(ctx: Ctx) -> None:
+    if ctx.app.decided_by_id == ctx.actor.user_id:
+        ctx.refuse("签发人不能是拟稿人（作出答复决定者）")
+    if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
+        ctx.refuse("本机关要求答复书经法制审核通过后方可签发")
+    if current_reply_draft(ctx) is None:
+        ctx.refuse("没有待签发的答复书草稿")
+
+
+class SignOffIn(Inputs):
+    note: str = Field(default="", max_length=2000)
+
+
+@handler("sign_off", {"head"}, SignOffIn, precheck=_can_sign)
+def sign_off(ctx: Ctx, data: SignOffIn) -> None:
+    """签发: the blocking audit must pass; the 文号 is allocated, the PDF frozen, timeliness recorded."""
+    app = ctx.app
+    view = ctx.clock()
+    due = view.due
+    on_time = due is None or ctx.today <= due
+    app.replied_on = ctx.today
+    app.concluded_on = ctx.today
+    app.replied_on_time = on_time
+    app.late_by_working_days = 0 if on_time else view.calendar.working_days_between(due, ctx.today)
+    letter = current_reply_draft(ctx)
+    letter.data = {**letter.data, "due_date": due.isoformat() if due else None,
+                   "due_provisional": view.provisional, "issue_date": ctx.today.isoformat()}
+    freeze_letter(ctx, letter, series=ctx.opts.reply_series)
+    ctx.reason = data.note
+    ctx.notes["reply"] = {"letter_id": letter.id, "number": letter.number, "on_time": on_time}
+
+
+def replay_decisions(session, application_id: int) -> list[Event]:
+    return list(session.exec(select(Event).where(Event.application_id == application_id,
+                                                 Event.name == "decide")).all())

@@ -1,0 +1,227 @@
+"""登记 and 审核: register, start_review, split, accept; and the applicant's withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from pydantic import Field, field_validator
+from sqlmodel import Session, select
+
+from calendars import CalendarRegistry
+
+from ..actors import Actor
+from ..calendar_registry import get_registry
+from ..errors import InputError, NotFound
+from ..models import Agency, Applicant, Application, RoleGrant
+from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..numbering import next_number, tracking_number
+from ..receipt import derive_receipt_date
+from ..signals import registration_signals
+from ..validation import parse
+from .pipeline import Ctx, Inputs, _snapshot, handler, local_today, pick_role, record_event, refresh_clock_cache
+
+FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
+DELIVERIES = {"post": "邮寄", "email": "电子邮件", "online": "网上获取", "pickup": "当面领取", "fax": "传真"}
+
+
+class ApplicantIn(Inputs):
+    kind: str
+    subtype: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    id_type: str
+    id_number: str = Field(min_length=1, max_length=64)
+    phone: str = Field(default="", max_length=64)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+    postcode: str = Field(default="", max_length=16)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in APPLICANT_KINDS:
+            raise ValueError(f"申请人类型应为 {'、'.join(APPLICANT_KINDS)}")
+        return v
+
+    @field_validator("id_type")
+    @classmethod
+    def _id_type(cls, v: str) -> str:
+        if v not in ID_TYPES:
+            raise ValueError(f"证件类型应为 {'、'.join(ID_TYPES)}")
+        return v
+
+
+class RegisterIn(Inputs):
+    applicant: ApplicantIn
+    channel: str
+    channel_facts: dict[str, str | date]
+    request_text: str = Field(min_length=1, max_length=20000)
+    purpose: str = Field(default="", max_length=2000)
+    form_wanted: str
+    delivery_wanted: str
+
+    @field_validator("form_wanted")
+    @classmethod
+    def _form(cls, v: str) -> str:
+        if v not in FORMS:
+            raise ValueError(f"获取信息的形式应为 {'、'.join(FORMS)}")
+        return v
+
+    @field_validator("delivery_wanted")
+    @classmethod
+    def _delivery(cls, v: str) -> str:
+        if v not in DELIVERIES:
+            raise ValueError(f"获取信息的途径应为 {'、'.join(DELIVERIES)}")
+        return v
+
+
+def _check_applicant(a: ApplicantIn) -> None:
+    if a.kind == "legal":
+        if a.subtype not in LEGAL_SUBTYPES:
+            raise InputError(f"法人或其他组织须注明类别：{'、'.join(LEGAL_SUBTYPES.values())}", field="applicant.subtype")
+    elif a.subtype:
+        raise InputError("自然人不填写组织类别", field="applicant.subtype")
+    if not (a.phone or a.email or a.address):
+        raise InputError("须提供至少一种联系方式（电话、电子邮箱或通信地址）", field="applicant.phone")
+    if a.id_type == "resident_id":
+        import re
+
+        if not re.fullmatch(r"\d{17}[\dXx]", a.id_number):
+            raise InputError("居民身份证号码应为18位（最后一位可为X）", field="applicant.id_number")
+
+
+def find_or_create_applicant(session: Session, data: ApplicantIn) -> Applicant:
+    """The identity document is the identity: the same number is the same applicant."""
+    number = data.id_number.strip().upper()
+    found = session.exec(
+        select(Applicant).where(Applicant.id_type == data.id_type, Applicant.id_number == number)
+    ).first()
+    if found is None:
+        found = Applicant(**data.model_dump(exclude={"id_number"}), id_number=number)
+        session.add(found)
+        session.flush()
+        return found
+    for key in ("name", "phone", "email", "address", "postcode", "subtype", "kind"):
+        value = getattr(data, key)
+        if value and getattr(found, key) != value:
+            setattr(found, key, value)
+    return found
+
+
+def register(
+    session: Session, actor: Actor, agency_id: int, inputs: dict, *,
+    today: date | None = None, registry: CalendarRegistry | None = None,
+) -> tuple[Application, dict]:
+    """登记 (art 29 contents checked; receipt date derived by channel; tracking number allocated)."""
+    from .pipeline import Ctx as _Ctx
+
+    today = today or local_today()
+    registry = registry or get_registry()
+    if session.in_transaction():
+        session.commit()
+    with session.begin():
+        agency = session.get(Agency, agency_id)
+        if agency is None or not actor.can_see(agency):
+            raise NotFound("机关不存在")
+        role = pick_role(actor, agency, frozenset({"clerk"}), "登记")
+        data = parse(RegisterIn, inputs)
+        _check_applicant(data.applicant)
+        received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
+        applicant = find_or_create_applicant(session, data.applicant)
+        n = next_number(session, agency.id, "tracking", received.year)
+        app = Application(
+            agency_id=agency.id,
+            number=tracking_number(agency.options.tracking_format, agency.code, received.year, n),
+            applicant_id=applicant.id, channel=data.channel, channel_facts=facts, received_date=received,
+            request_text=data.request_text, purpose=data.purpose, form_wanted=data.form_wanted,
+            delivery_wanted=data.delivery_wanted, status="registered", registered_by_id=actor.user_id,
+        )
+        session.add(app)
+        session.flush()
+        ctx = _Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
+        signals = registration_signals(session, app, agency)
+        if agency.options.acknowledgement_letter:
+            ctx.draft_letter("acknowledgement", {})
+        refresh_clock_cache(ctx)
+        ctx.notes["signals"] = signals
+        record_event(ctx, "register", None, "registered", data, {})
+        session.flush()
+    return app, signals
+
+
+# -- review ------------------------------------------------------------------------------------------
+
+
+class StartReviewIn(Inputs):
+    handling_clerk_id: int | None = None
+
+
+def _agency_clerk(ctx: Ctx, user_id: int) -> int:
+    grant = ctx.session.exec(
+        select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.agency_id == ctx.agency.id,
+                                RoleGrant.role == "clerk")
+    ).first()
+    if grant is None:
+        raise InputError("承办人须为本机关的经办人", field="handling_clerk_id")
+    return user_id
+
+
+@handler("start_review", {"clerk"}, StartReviewIn)
+def start_review(ctx: Ctx, data: StartReviewIn) -> None:
+    ctx.app.handling_clerk_id = _agency_clerk(ctx, data.handling_clerk_id or ctx.actor.user_id)
+
+
+@handler("accept", {"clerk"})
+def accept(ctx: Ctx, data) -> None:
+    pass
+
+
+class SplitIn(Inputs):
+    parts: list[str] = Field(min_length=2, max_length=50)
+
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, v: list[str]) -> list[str]:
+        parts = [p.strip() for p in v]
+        if any(not p for p in parts):
+            raise ValueError("拆分后的每一项都须写明所需信息")
+        return parts
+
+
+@handler("split", {"clerk"}, SplitIn)
+def split(ctx: Ctx, data: SplitIn) -> None:
+    """一事一申请: the first part stays here, each other part becomes a sibling with its own number."""
+    app = ctx.app
+    app.request_text = data.parts[0]
+    siblings = []
+    for text in data.parts[1:]:
+        n = next_number(ctx.session, ctx.agency.id, "tracking", app.received_date.year)
+        sib = Application(
+            agency_id=app.agency_id,
+            number=tracking_number(ctx.opts.tracking_format, ctx.agency.code, app.received_date.year, n),
+            applicant_id=app.applicant_id, parent_id=app.id, channel=app.channel,
+            channel_facts=dict(app.channel_facts), received_date=app.received_date, request_text=text,
+            purpose=app.purpose, form_wanted=app.form_wanted, delivery_wanted=app.delivery_wanted,
+            status="reviewing", registered_by_id=ctx.actor.user_id, handling_clerk_id=app.handling_clerk_id,
+        )
+        ctx.session.add(sib)
+        ctx.session.flush()
+        sib_ctx = Ctx(ctx.session, ctx.actor, ctx.role, sib, ctx.agency, ctx.today, ctx.now, ctx.registry, {})
+        refresh_clock_cache(sib_ctx)
+        sib_ctx.notes["split_from"] = app.number
+        record_event(sib_ctx, "split", None, "reviewing", {"split_from": app.number, "request_text": text}, {})
+        siblings.append(sib.number)
+    ctx.notes["siblings"] = siblings
+
+
+class WithdrawIn(Inputs):
+    withdrawn_on: date
+    note: str = Field(default="", max_length=2000)
+
+
+@handler("withdraw", {"clerk"}, WithdrawIn)
+def withdraw(ctx: Ctx, data: WithdrawIn) -> None:
+    ctx.check_date(data.withdrawn_on, "撤回日期", not_before=ctx.app.received_date, not_before_what="收到申请之日")
+    ctx.app.outcome = "withdrawn"
+    ctx.app.concluded_on = data.withdrawn_on
+    ctx.effective_date = data.withdrawn_on
+    ctx.reason = data.note

@@ -1,0 +1,112 @@
+"""Issuing, freezing and voiding letter records. Rendering and the legal audit are passed in by the
+front end as hooks (``render``, ``audit``) — the engine never imports ``letters/``."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from ..numbering import next_number
+
+if TYPE_CHECKING:
+    from ..models import Letter
+    from .pipeline import Ctx
+
+NOTICE_TYPES_IN_REPLY_SERIES = {"reply"}
+
+
+def format_number(code: str, series: str, year: int, n: int) -> str:
+    """文号: {code}{series}〔{year}〕{n}号 — 六角括号, no 第, no leading zeros."""
+    return f"{code}{series}〔{year}〕{n}号"
+
+
+def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
+    audit = ctx.hooks.get("audit")
+    render = ctx.hooks.get("render")
+    if audit is None or render is None:
+        ctx.refuse("签发/印发需要文书渲染与法制审核组件，请通过工作台或 API 操作")
+    if letter.data.get("due_provisional"):
+        ctx.refuse("期限为暂定（所涉年份放假安排未载入），文书不能印发暂定日期；请先导入该年放假安排")
+    year = ctx.today.year
+    letter.series, letter.year = series, year
+    letter.seq = next_number(ctx.session, ctx.agency.id, f"letter:{series}", year)
+    letter.number = format_number(ctx.agency.code, series, year, letter.seq)
+    letter.issued_on = ctx.today
+    letter.issued_at = ctx.now
+    letter.signer_id = ctx.actor.user_id
+    letter.data = {**letter.data, "number": letter.number, "issue_date": ctx.today.isoformat(),
+                   "signer": ctx.actor.name}
+    findings = audit(ctx, letter)
+    blocking = [f for f in findings if f.get("severity") == "blocking" and not f.get("ok")]
+    if blocking:
+        ctx.refuse("答复书未通过法制审核的必备项检查：" + "；".join(f["message"] for f in blocking))
+    pdf, template_version = render(ctx, letter)
+    letter.pdf = pdf
+    letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.template_version = template_version
+    letter.status = "issued"
+
+
+# -- record-only events on letters -------------------------------------------------------------------
+
+from pydantic import Field  # noqa: E402
+
+from ..errors import InputError  # noqa: E402
+from .pipeline import Inputs, handler  # noqa: E402
+
+
+class LetterIn(Inputs):
+    letter_id: int
+
+
+def _letter(ctx: "Ctx", letter_id: int) -> "Letter":
+    from ..models import Letter
+
+    letter = ctx.session.get(Letter, letter_id)
+    if letter is None or letter.application_id != ctx.app.id:
+        raise InputError(f"本申请没有编号为 {letter_id} 的文书", field="letter_id")
+    return letter
+
+
+@handler("issue_letter", {"clerk", "head"}, LetterIn, record_only=True)
+def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
+    """印发 a procedural notice (replies are issued only by ``sign_off``)."""
+    letter = _letter(ctx, data.letter_id)
+    if letter.type == "reply":
+        ctx.refuse("答复书须经负责人签发")
+    if letter.status != "draft":
+        ctx.refuse("只有草稿可以印发")
+    freeze_letter(ctx, letter, series=ctx.opts.notice_series)
+    ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
+
+
+class VoidIn(Inputs):
+    letter_id: int
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@handler("void_letter", {"head"}, VoidIn, record_only=True)
+def void_letter(ctx: "Ctx", data: VoidIn) -> None:
+    """作废: the frozen letter stays as it was, marked void with the reason; its number is never reused."""
+    letter = _letter(ctx, data.letter_id)
+    if letter.status == "void":
+        ctx.refuse("该文书已作废")
+    letter.status, letter.void_reason, letter.voided_at = "void", data.reason, ctx.now
+    ctx.reason = data.reason
+    ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
+
+
+@handler("reissue_letter", {"clerk", "head"}, LetterIn, record_only=True)
+def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
+    """A voided letter's data as a new draft, to be issued with a new number."""
+    from ..models import Letter
+
+    old = _letter(ctx, data.letter_id)
+    if old.status != "void":
+        ctx.refuse("只有已作废的文书可以重新出具")
+    keep = {k: v for k, v in old.data.items() if k not in ("number", "issue_date", "signer")}
+    new = Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type, outcome=old.outcome,
+                 addressee=old.addressee, data=keep, drafted_by_id=ctx.actor.user_id)
+    ctx.session.add(new)
+    ctx.session.flush()
+    ctx.notes["letter"] = {"id": new.id, "replaces": old.id}

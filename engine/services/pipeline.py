@@ -1,0 +1,315 @@
+"""The one way an application changes: ``fire(event)`` — one transaction of
+load (locked) → version check → role → state → inputs → guard → change → audit event → commit.
+
+Handlers register themselves with ``@handler``; each module of this package holds the events of one
+concept. A refused event raises a DomainError with a Chinese reason and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from calendars import CalendarRegistry
+
+from .. import machine
+from ..actors import Actor
+from ..app_clock import ClockView, answer_clock
+from ..calendar_registry import get_registry
+from ..db import is_postgres
+from ..errors import Conflict, DomainError, Forbidden, InputError, NotFound, Refused
+from ..models import ROLE_ZH, Agency, Applicant, Application, Consultation, Event, FeeAssessment, Letter
+from ..states import EVENTS as EVENT_LABELS
+from ..states import STATES
+from ..validation import parse
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+class NoInputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Inputs(BaseModel):
+    """Base of every event's inputs: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass
+class EventSpec:
+    name: str
+    roles: frozenset[str]
+    inputs: type[BaseModel]
+    apply: Callable[["Ctx", Any], None]
+    precheck: Callable[["Ctx"], None] | None = None
+    roles_for: Callable[[Agency], frozenset[str]] | None = None  # roles depending on agency settings
+    record_only: bool = False  # changes records, not the state (letters issued/voided…)
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self.name]
+
+    def allowed_roles(self, agency: Agency) -> frozenset[str]:
+        return self.roles_for(agency) if self.roles_for else self.roles
+
+
+EVENT_SPECS: dict[str, EventSpec] = {}
+
+
+def handler(name: str, roles: set[str] | frozenset[str], inputs: type[BaseModel] = NoInputs,
+            precheck: Callable[["Ctx"], None] | None = None,
+            roles_for: Callable[[Agency], frozenset[str]] | None = None, record_only: bool = False):
+    def register(fn: Callable[["Ctx", Any], None]) -> Callable[["Ctx", Any], None]:
+        EVENT_SPECS[name] = EventSpec(name, frozenset(roles), inputs, fn, precheck, roles_for, record_only)
+        return fn
+
+    return register
+
+
+@dataclass
+class Ctx:
+    session: Session
+    actor: Actor
+    role: str
+    app: Application
+    agency: Agency
+    today: date
+    now: datetime
+    registry: CalendarRegistry
+    hooks: dict[str, Callable[..., Any]]
+    flags: dict[str, bool] = field(default_factory=dict)
+    effective_date: date | None = None
+    reason: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)  # related records changed, for the audit event
+
+    @property
+    def opts(self):
+        return self.agency.options
+
+    def consultations(self) -> list[Consultation]:
+        return list(self.session.exec(
+            select(Consultation).where(Consultation.application_id == self.app.id).order_by(Consultation.id)
+        ).all())
+
+    def fees(self) -> list[FeeAssessment]:
+        return list(self.session.exec(
+            select(FeeAssessment).where(FeeAssessment.application_id == self.app.id).order_by(FeeAssessment.id)
+        ).all())
+
+    def letters(self) -> list[Letter]:
+        return list(self.session.exec(
+            select(Letter).where(Letter.application_id == self.app.id).order_by(Letter.id)
+        ).all())
+
+    def clock(self) -> ClockView:
+        return answer_clock(self.registry, self.app, self.agency, self.consultations(), self.fees(), self.today)
+
+    def applicant(self) -> Applicant:
+        return self.session.get(Applicant, self.app.applicant_id)
+
+    def refuse(self, message: str) -> None:
+        raise Refused(message)
+
+    def check_date(self, value: date, what: str, *, not_before: date | None = None, not_before_what: str = "") -> date:
+        if value > self.today:
+            raise InputError(f"{what} {value} 晚于今天")
+        if not_before and value < not_before:
+            raise InputError(f"{what} {value} 早于{not_before_what} {not_before}")
+        return value
+
+    def draft_letter(self, type_: str, extra: dict | None = None, outcome: str | None = None) -> Letter:
+        from .letters_due import letter_data
+
+        letter = Letter(
+            application_id=self.app.id, agency_id=self.agency.id, type=type_, outcome=outcome, status="draft",
+            addressee=extra.get("addressee") if extra and extra.get("addressee") else self.applicant().name,
+            data=letter_data(self, type_, extra or {}, outcome), drafted_by_id=self.actor.user_id,
+        )
+        self.session.add(letter)
+        self.session.flush()
+        self.notes.setdefault("letters_drafted", []).append({"id": letter.id, "type": type_})
+        return letter
+
+
+@dataclass
+class FireResult:
+    application: Application
+    event: Event
+    ctx_notes: dict
+
+
+def _snapshot(app: Application) -> dict:
+    data = app.model_dump(exclude={"created_at", "updated_at", "version"})
+    return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in data.items()}
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _json_safe(value.model_dump())
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def load_application(session: Session, application_id: int, *, lock: bool = False) -> Application:
+    stmt = select(Application).where(Application.id == application_id)
+    if lock and is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update()
+    app = session.exec(stmt).first()
+    if app is None:
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    return app
+
+
+def pick_role(actor: Actor, agency: Agency, allowed: frozenset[str], event_label: str) -> str:
+    held = actor.roles_in(agency)
+    for role in ("system", "clerk", "head", "secrecy_reviewer", "legal", "supervisor", "admin"):
+        if role in held and role in allowed:
+            return role
+    need = "或".join(ROLE_ZH.get(r, r) for r in sorted(allowed))
+    raise Forbidden(f"“{event_label}”须由{need}办理，当前用户在本机关没有该角色")
+
+
+def refresh_clock_cache(ctx: Ctx) -> None:
+    """Keep the derived due date in step with the event (for sorting and filtering lists)."""
+    view = ctx.clock()
+    ctx.app.due_date = view.computed.due
+    ctx.app.due_provisional = view.computed.provisional
+    ctx.app.clock_state = view.state
+
+
+def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> Event:
+    after = _snapshot(ctx.app)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if ctx.notes:
+        changes["_related"] = _json_safe(ctx.notes)
+    event = Event(
+        application_id=ctx.app.id, agency_id=ctx.agency.id, seq=(ctx.app.version or 0) + 1, name=name,
+        from_state=from_state, to_state=to_state, actor_id=ctx.actor.user_id, actor_name=ctx.actor.name,
+        role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
+        inputs=_json_safe(inputs), changes=changes, reason=ctx.reason,
+    )
+    ctx.session.add(event)
+    return event
+
+
+def _conflict(session: Session, application_id: int) -> Conflict:
+    session.rollback()
+    app = session.get(Application, application_id)
+    exc = Conflict(
+        f"申请已被他人修改（当前状态“{STATES.get(app.status, app.status)}”，版本 {app.version}），请刷新后重试"
+        if app else "申请已被他人修改，请刷新后重试"
+    )
+    exc.current = {"status": app.status, "version": app.version} if app else None  # type: ignore[attr-defined]
+    return exc
+
+
+def fire(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    event: str,
+    inputs: Any = None,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+    hooks: dict[str, Callable[..., Any]] | None = None,
+    registry: CalendarRegistry | None = None,
+) -> FireResult:
+    spec = EVENT_SPECS.get(event)
+    if spec is None:
+        raise NotFound(f"未知的操作“{event}”")
+    today = today or local_today()
+    registry = registry or get_registry()
+    hooks = hooks or {}
+    if session.in_transaction():
+        session.commit()
+    try:
+        with session.begin():
+            app = load_application(session, application_id, lock=True)
+            agency = session.get(Agency, app.agency_id)
+            if not actor.can_see(agency):
+                raise NotFound(f"申请（编号 {application_id}）不存在")
+            if expected_version is not None and app.version != expected_version:
+                raise _Stale
+            role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
+            if not spec.record_only and not machine.allowed_from(app.status, event):
+                raise Refused(f"申请当前状态为“{STATES[app.status]}”，不能{spec.label}")
+            data = parse(spec.inputs, inputs)
+            ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, hooks)
+            if spec.precheck:
+                spec.precheck(ctx)
+            before = _snapshot(app)
+            from_state = app.status
+            spec.apply(ctx, data)
+            if not spec.record_only:
+                app.status = machine.next_state(from_state, event, **ctx.flags)
+            refresh_clock_cache(ctx)
+            app.updated_at = ctx.now
+            ev = record_event(ctx, event, from_state, app.status, data, before)
+            if "before_commit" in hooks:
+                hooks["before_commit"](ctx)
+            session.flush()
+    except _Stale:
+        raise _conflict(session, application_id) from None
+    except StaleDataError:
+        raise _conflict(session, application_id) from None
+    except IntegrityError as exc:
+        if "events" in str(exc.orig).lower() or "seq" in str(exc.orig).lower():
+            raise _conflict(session, application_id) from None
+        raise
+    return FireResult(app, ev, ctx.notes)
+
+
+class _Stale(Exception):
+    pass
+
+
+# -- "what can this user do now" ---------------------------------------------------------------------
+
+
+def available_actions(session: Session, actor: Actor, application_id: int, *, today: date | None = None,
+                      registry: CalendarRegistry | None = None) -> list[dict]:
+    """Every event: allowed now for this user, or the reason it is not (role, state, guard)."""
+    today = today or local_today()
+    registry = registry or get_registry()
+    app = load_application(session, application_id)
+    agency = session.get(Agency, app.agency_id)
+    if not actor.can_see(agency):
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    out = []
+    for name, spec in EVENT_SPECS.items():
+        if spec.record_only:
+            continue
+        item = {"event": name, "label": spec.label, "allowed": False, "reason": None}
+        try:
+            role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
+            if not machine.allowed_from(app.status, name):
+                raise Refused(f"当前状态为“{STATES[app.status]}”，不能{spec.label}")
+            ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
+            if spec.precheck:
+                spec.precheck(ctx)
+            item["allowed"] = True
+            item["role"] = role
+        except DomainError as exc:
+            item["reason"] = exc.message
+        out.append(item)
+    session.rollback()  # prechecks only read; end the read transaction
+    return out

@@ -1,0 +1,64 @@
+"""Turning pydantic validation errors into one Chinese message naming the fields."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不允许的字段",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为是/否",
+    "bool_type": "应为是/否",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "string_type": "应为文本",
+    "string_too_long": "文本过长",
+    "string_too_short": "不能为空",
+    "string_pattern_mismatch": "格式不对",
+    "greater_than_equal": "数值过小",
+    "greater_than": "数值过小",
+    "less_than_equal": "数值过大",
+    "less_than": "数值过大",
+    "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "value_error": "取值无效",
+}
+
+
+def describe(exc: ValidationError) -> tuple[str, str | None]:
+    parts = []
+    first = None
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err.get("loc", ())) or "输入"
+        first = first or field
+        msg = MESSAGES.get(err.get("type", ""), "取值无效")
+        if err.get("type") == "value_error":
+            ctx = err.get("ctx") or {}
+            msg = str(ctx.get("error") or msg)
+        parts.append(f"“{field}”{msg}")
+    return "；".join(parts[:8]), first
+
+
+def parse(model: type[M], data: object) -> M:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("输入应为 JSON 对象")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        message, field = describe(exc)
+        raise InputError(message, field=field) from None
