@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import Index
-from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from .base import json_column, utc_column, utcnow
@@ -75,11 +74,6 @@ class Application(SQLModel, table=True):
     due_provisional: bool = False
     clock_state: str = Field(default="running", max_length=16)  # running | paused | stopped
 
-    version: int = Field(default=0)
+    version: int = Field(default=1)  # = number of audit events; bumped by compare-and-set per event
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
-
-    @declared_attr  # type: ignore[misc]
-    def __mapper_args__(cls) -> dict:  # noqa: N805
-        # Optimistic concurrency: every UPDATE carries "AND version = :old"; no row → StaleDataError.
-        return {"version_id_col": cls.__table__.c.version}

@@ -135,13 +135,13 @@ def register(
             request_text=data.request_text, purpose=data.purpose, form_wanted=data.form_wanted,
             delivery_wanted=data.delivery_wanted, status="registered", registered_by_id=actor.user_id,
         )
+        ctx = _Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
+        refresh_clock_cache(ctx)  # before the insert, so the row is written once (version 1)
         session.add(app)
         session.flush()
-        ctx = _Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
         signals = registration_signals(session, app, agency)
         if agency.options.acknowledgement_letter:
             ctx.draft_letter("acknowledgement", {})
-        refresh_clock_cache(ctx)
         ctx.notes["signals"] = signals
         record_event(ctx, "register", None, "registered", data, {})
         session.flush()
@@ -203,10 +203,10 @@ def split(ctx: Ctx, data: SplitIn) -> None:
             purpose=app.purpose, form_wanted=app.form_wanted, delivery_wanted=app.delivery_wanted,
             status="reviewing", registered_by_id=ctx.actor.user_id, handling_clerk_id=app.handling_clerk_id,
         )
-        ctx.session.add(sib)
-        ctx.session.flush()
         sib_ctx = Ctx(ctx.session, ctx.actor, ctx.role, sib, ctx.agency, ctx.today, ctx.now, ctx.registry, {})
         refresh_clock_cache(sib_ctx)
+        ctx.session.add(sib)
+        ctx.session.flush()
         sib_ctx.notes["split_from"] = app.number
         record_event(sib_ctx, "split", None, "reviewing", {"split_from": app.number, "request_text": text}, {})
         siblings.append(sib.number)

@@ -14,7 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -201,13 +203,25 @@ def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inp
     if ctx.notes:
         changes["_related"] = _json_safe(ctx.notes)
     event = Event(
-        application_id=ctx.app.id, agency_id=ctx.agency.id, seq=(ctx.app.version or 0) + 1, name=name,
+        application_id=ctx.app.id, agency_id=ctx.agency.id, seq=ctx.app.version, name=name,
         from_state=from_state, to_state=to_state, actor_id=ctx.actor.user_id, actor_name=ctx.actor.name,
         role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
         inputs=_json_safe(inputs), changes=changes, reason=ctx.reason,
     )
     ctx.session.add(event)
     return event
+
+
+def _claim_version(session: Session, app: Application) -> None:
+    """Compare-and-set the version first: the row is locked for this transaction, and a writer that
+    read an older version gets a conflict instead of overwriting."""
+    table = Application.__table__
+    result = session.execute(
+        update(table).where(table.c.id == app.id, table.c.version == app.version).values(version=app.version + 1)
+    )
+    if result.rowcount != 1:
+        raise _Stale
+    set_committed_value(app, "version", app.version + 1)
 
 
 def _conflict(session: Session, application_id: int) -> Conflict:
@@ -249,6 +263,7 @@ def fire(
                 raise NotFound(f"申请（编号 {application_id}）不存在")
             if expected_version is not None and app.version != expected_version:
                 raise _Stale
+            _claim_version(session, app)
             role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
             if not spec.record_only and not machine.allowed_from(app.status, event):
                 raise Refused(f"申请当前状态为“{STATES[app.status]}”，不能{spec.label}")

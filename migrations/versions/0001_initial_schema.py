@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:30:33.236280
+Create Date: 2026-11-22 07:32:19.721575
 """
 
 from __future__ import annotations

@@ -1,0 +1,292 @@
+"""Whole-life scenarios through the service layer, on SQLite and PostgreSQL, read back from the audit trail."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from engine.check import run_checks
+from engine.models import Consultation, Letter
+
+from .world import D, build_world
+
+
+@pytest.fixture
+def w(db, registry):
+    return build_world(db, registry)
+
+
+def names(w, app_id):
+    return [e.name for e in w.events(app_id)]
+
+
+def to_handling(w, app_id, today="2026-03-03"):
+    w.fire("clerk", app_id, "start_review", today=today)
+    w.fire("clerk", app_id, "accept", today=today)
+
+
+def sign_and_serve(w, app_id, today="2026-03-20"):
+    w.fire("head", app_id, "sign_off", today=today)
+    with w.session() as s:
+        letter = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply",
+                                             Letter.status == "issued").order_by(Letter.id.desc())).first()
+    w.fire("clerk", app_id, "record_service", {"letter_id": letter.id, "method": "email", "served_on": today,
+                                                "proof": "邮件回执"}, today=today)
+    return letter
+
+
+def test_register_derives_receipt_date_and_number(w):
+    app_id = w.register(channel="post_signed", channel_facts={"signed_for": "2026-03-05"}, today="2026-03-06")
+    app = w.app(app_id)
+    assert app.received_date == D("2026-03-05")
+    assert app.number == "DEMO-2026-00001"
+    assert app.status == "registered" and app.version == 1
+    assert app.due_date == D("2026-04-02")  # Thu 3/5 + 20 WD
+    assert [e.name for e in w.events(app_id)] == ["register"]
+    second = w.app(w.register())
+    assert second.number == "DEMO-2026-00002"
+
+
+def test_provide_full_life(w):
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "provide", "details": {
+        "provision_form": "电子文档", "provision_method": "电子邮件", "provision_channel": "申请人邮箱",
+        "provision_time": "随本答复书一并提供", "attachments": ["2025年行政许可统计表.pdf"]}}, today="2026-03-10")
+    assert w.app(app_id).status == "secrecy_review"
+    w.fire("secrecy", app_id, "pass_secrecy_review", {"notes": "不涉密"}, today="2026-03-11")
+    assert w.app(app_id).status == "reply_drafting"
+    letter = sign_and_serve(w, app_id, "2026-03-12")
+    app = w.app(app_id)
+    assert app.status == "replied" and app.replied_on_time and app.concluded_on == D("2026-03-12")
+    assert letter.number == "DEMO公开〔2026〕1号" and letter.pdf_sha256
+    w.fire("clerk", app_id, "archive", today="2026-03-13")
+    assert w.app(app_id).status == "archived"
+    assert names(w, app_id) == ["register", "start_review", "accept", "decide", "pass_secrecy_review",
+                                "sign_off", "record_service", "archive"]
+    trail = w.events(app_id)
+    assert trail[3].changes["status"] == ["handling", "secrecy_review"]
+    assert trail[3].inputs["outcome"] == "provide"
+    assert trail[4].actor_name == "secrecy" and trail[4].role == "secrecy_reviewer"
+    assert trail[5].changes["replied_on"] == [None, "2026-03-12"]
+    with w.session() as s:
+        assert run_checks(s, w.registry, D("2026-03-13")) == []
+
+
+OUTCOME_DETAILS = {
+    "already_public": {"where": "本局门户网站“法定主动公开内容”栏目", "how": "登录网站检索"},
+    "partial": {"provided": "统计表", "ground": "third_party", "reasons": "含企业商业秘密",
+                "attachments": ["统计表（删除部分）.pdf"]},
+    "withhold": {"ground": "process_info", "reasons": "属于内部讨论记录"},
+    "not_exist": {"search_places": "档案室、OA系统", "keywords": "行政许可 统计 2025", "searched_by": "李四",
+                  "searched_on": "2026-03-09"},
+    "not_our_agency": {"reasons": "该信息由市场监管局制作", "responsible_agency": "示例市市场监督管理局",
+                       "responsible_contact": "010-87654321"},
+    "needs_creation": {"reasons": "需对多份材料汇总分析"},
+    "petition": {"proper_channel": "示例市信访局"},
+    "publication": {"where_to_obtain": "示例市图书馆"},
+    "confirm_or_reissue": {"reasons": "申请确认已获取信息的真实性"},
+    "special_procedure": {"law": "《中华人民共和国档案法》", "procedure": "向档案馆申请查阅"},
+}
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_DETAILS))
+def test_each_decided_outcome_to_archive(w, outcome):
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": outcome, "details": OUTCOME_DETAILS[outcome]}, today="2026-03-10")
+    app = w.app(app_id)
+    releases = outcome in ("partial",)
+    assert app.status == ("secrecy_review" if releases else "reply_drafting")
+    if releases:
+        w.fire("secrecy", app_id, "pass_secrecy_review", today="2026-03-11")
+    sign_and_serve(w, app_id, "2026-03-12")
+    w.fire("clerk", app_id, "archive", today="2026-03-13")
+    app = w.app(app_id)
+    assert app.status == "archived" and app.outcome == outcome
+    with w.session() as s:
+        reply = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply")).one()
+    assert reply.data["decision"]["outcome"] == outcome
+    if outcome in ("partial", "withhold"):
+        assert reply.data["decision"]["review_first"] is True
+        assert app.withhold_ground == OUTCOME_DETAILS[outcome]["ground"]
+
+
+def test_repeat_outcome_names_the_earlier_application(w):
+    first = w.app(w.register())
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "repeat", "details": {
+        "earlier_application": first.number, "earlier_reply": "已于2026年3月答复"}}, today="2026-03-10")
+    assert w.app(app_id).status == "reply_drafting"
+
+
+def test_correction_restarts_the_clock_and_still_unclear(w):
+    app_id = w.register()  # received 3/2
+    w.fire("clerk", app_id, "start_review")
+    w.fire("clerk", app_id, "request_correction", {"items": ["请明确所需信息的时间范围"]}, today="2026-03-04")
+    app = w.app(app_id)
+    assert app.status == "awaiting_correction" and app.clock_state == "stopped"
+    w.fire("clerk", app_id, "receive_correction", {"channel": "email", "channel_facts": {"mail_received": "2026-03-16"}},
+           today="2026-03-16")
+    app = w.app(app_id)
+    assert app.status == "reviewing" and app.correction_received_on == D("2026-03-16")
+    assert app.due_date == w.registry.calendar().add_working_days(D("2026-03-16"), 20)
+    w.fire("clerk", app_id, "decide", {"outcome": "still_unclear", "details": {"reasons": "补正后仍未明确"}},
+           today="2026-03-20")
+    app = w.app(app_id)
+    assert app.outcome_details["correction_history"]["received_on"] == "2026-03-16"
+
+
+def test_correction_lapse_closes_with_legal_date_and_termination_notice(w):
+    app_id = w.register()
+    w.fire("clerk", app_id, "start_review")
+    w.fire("clerk", app_id, "request_correction", {"items": ["请明确所需信息"], "period_days": 15}, today="2026-03-04")
+    period_end = w.registry.calendar().add_working_days(D("2026-03-04"), 15)
+    w.fire("system", app_id, "correction_lapsed", today="2026-04-20") if "system" in w.users else None
+    from engine import services
+    from engine.actors import Actor
+
+    with w.session() as s:
+        services.fire(s, Actor.system(), app_id, "correction_lapsed", {}, today=D("2026-04-20"), registry=w.registry)
+    app = w.app(app_id)
+    assert app.status == "closed" and app.outcome == "no_correction" and app.concluded_on == period_end
+    ev = w.events(app_id)[-1]
+    assert ev.actor_name == "系统" and ev.role == "system" and ev.effective_date == period_end.isoformat()
+    with w.session() as s:
+        types = [x.type for x in s.exec(select(Letter).where(Letter.application_id == app_id)).all()]
+    assert "termination_notice" in types
+
+
+def test_consultation_pauses_and_resumes(w):
+    app_id = w.register()  # due 3/30 without pauses
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "start_consultation", {"kind": "third_party", "party": "某某科技有限公司",
+                                                    "party_received_on": "2026-03-05"}, today="2026-03-05")
+    app = w.app(app_id)
+    assert app.status == "consulting" and app.clock_state == "paused" and app.due_date is None
+    w.fire("clerk", app_id, "start_consultation", {"kind": "agency", "party": "示例市公安局",
+                                                    "party_received_on": "2026-03-06"}, today="2026-03-06")
+    with w.session() as s:
+        cs = s.exec(select(Consultation).where(Consultation.application_id == app_id)).all()
+    w.fire("clerk", app_id, "record_consultation_reply", {"consultation_id": cs[0].id, "result": "objection",
+                                                           "reasons": "涉及商业秘密", "received_on": "2026-03-12"},
+           today="2026-03-12")
+    assert w.app(app_id).status == "consulting"
+    w.fire("clerk", app_id, "record_consultation_reply", {"consultation_id": cs[1].id, "result": "consent",
+                                                           "received_on": "2026-03-13"}, today="2026-03-13")
+    app = w.app(app_id)
+    assert app.status == "handling" and app.clock_state == "running"
+    cal = w.registry.calendar()
+    paused = cal.working_days_between(D("2026-03-05"), D("2026-03-13"))
+    assert app.due_date == cal.add_working_days(D("2026-03-02"), 20 + paused)
+
+
+def test_consultation_lapse_agency_silence_is_consent(w):
+    from engine import services
+    from engine.actors import Actor
+
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "start_consultation", {"kind": "agency", "party": "示例市公安局",
+                                                    "party_received_on": "2026-03-05"}, today="2026-03-05")
+    with w.session() as s:
+        c = s.exec(select(Consultation).where(Consultation.application_id == app_id)).one()
+        with pytest.raises(Exception) as exc:
+            services.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
+                          today=D("2026-03-20"), registry=w.registry)
+        assert "没有已超过15个工作日" in str(exc.value)
+        services.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
+                      today=D("2026-04-01"), registry=w.registry)
+    with w.session() as s:
+        c = s.get(Consultation, c.id)
+    assert c.result == "consent" and c.reply_received_on == c.reply_due
+    assert w.app(app_id).status == "handling"
+
+
+def test_extension_requested_by_clerk_approved_by_head(w):
+    app_id = w.register()
+    to_handling(w, app_id)
+    before = w.app(app_id).due_date
+    w.fire("clerk", app_id, "request_extension", {"days": 20, "reason": "需调取档案"}, today="2026-03-20")
+    w.fire("head", app_id, "extend", today="2026-03-23")
+    app = w.app(app_id)
+    assert app.extension_days == 20
+    assert app.due_date == w.registry.calendar().add_working_days(before, 20)
+    with w.session() as s:
+        notice = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "extension_notice")).one()
+    assert notice.data["new_due"] == app.due_date.isoformat() and notice.data["old_due"] == before.isoformat()
+
+
+def test_secrecy_review_failure_returns_to_handling(w):
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "provide", "details": {
+        "provision_form": "纸质", "provision_method": "邮寄", "provision_channel": "EMS",
+        "provision_time": "5个工作日内", "attachments": ["a.pdf"]}}, today="2026-03-10")
+    w.fire("secrecy", app_id, "fail_secrecy_review", {"reasons": "附件含涉密内容"}, today="2026-03-11")
+    app = w.app(app_id)
+    assert app.status == "handling" and app.outcome is None
+    with w.session() as s:
+        drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply")).all()
+    assert [x.status for x in drafts] == ["void"]
+
+
+def test_withdrawal(w):
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "withdraw", {"withdrawn_on": "2026-03-05", "note": "申请人书面撤回"}, today="2026-03-06")
+    app = w.app(app_id)
+    assert app.status == "closed" and app.outcome == "withdrawn" and app.concluded_on == D("2026-03-05")
+
+
+def test_reopen_after_review_decision(w):
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "not_exist", "details": OUTCOME_DETAILS["not_exist"]},
+           today="2026-03-10")
+    sign_and_serve(w, app_id, "2026-03-12")
+    w.fire("clerk", app_id, "archive", today="2026-03-13")
+    w.fire("head", app_id, "reopen", {"decision_reference": "示府复决〔2026〕8号", "new_due": "2026-07-15",
+                                      "reason": "复议决定责令重新答复"}, today="2026-06-01")
+    app = w.app(app_id)
+    assert app.status == "handling" and app.outcome is None and app.due_date == D("2026-07-15")
+    w.fire("clerk", app_id, "decide", {"outcome": "provide", "details": {
+        "provision_form": "电子文档", "provision_method": "电子邮件", "provision_channel": "邮箱",
+        "provision_time": "随答复书提供", "attachments": ["b.pdf"]}}, today="2026-06-10")
+    w.fire("secrecy", app_id, "pass_secrecy_review", today="2026-06-11")
+    second = sign_and_serve(w, app_id, "2026-06-12")
+    assert second.number == "DEMO公开〔2026〕2号"
+    with w.session() as s:
+        assert run_checks(s, w.registry, D("2026-06-12")) == []
+
+
+def test_split_creates_siblings_with_their_own_numbers(w):
+    app_id = w.register()
+    w.fire("clerk", app_id, "start_review")
+    w.fire("clerk", app_id, "split", {"parts": ["2025年许可统计", "2025年处罚统计", "2025年收费统计"]})
+    with w.session() as s:
+        from engine.models import Application
+
+        sibs = s.exec(select(Application).where(Application.parent_id == app_id)).all()
+    assert [x.number for x in sibs] == ["DEMO-2026-00002", "DEMO-2026-00003"]
+    assert all(x.status == "reviewing" and x.received_date == D("2026-03-02") for x in sibs)
+    assert w.app(app_id).request_text == "2025年许可统计"
+    with w.session() as s:
+        assert run_checks(s, w.registry, D("2026-03-03")) == []
+
+
+def test_excessive_request_art35(w):
+    app_id = w.register()
+    w.fire("clerk", app_id, "start_review")
+    w.fire("clerk", app_id, "ask_reasons", {"reply_by": "2026-03-20"})
+    w.fire("head", app_id, "reject_reasons", {"reasons_request": "已于3月3日要求说明理由",
+                                             "reasons_answer": "申请人未说明正当理由"}, today="2026-03-23")
+    app = w.app(app_id)
+    assert app.status == "reply_drafting" and app.outcome == "excessive"
+    from engine.errors import Refused
+
+    with pytest.raises(Refused, match="签发人不能是拟稿人"):
+        w.fire("head", app_id, "sign_off", today="2026-03-24")  # the head who decided may not sign
+    w.fire("head2", app_id, "sign_off", today="2026-03-24")
+    assert w.app(app_id).status == "replied"
