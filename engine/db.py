@@ -1,7 +1,7 @@
 """Database engines and sessions. SQLite by default, PostgreSQL through ``DATABASE_URL``.
 
-SQLite: WAL, foreign keys on, and every transaction opened with ``BEGIN IMMEDIATE`` so two writers
-queue on the busy timeout instead of failing half-way. PostgreSQL: row locks (``FOR UPDATE``) in the
+SQLite: WAL, foreign keys on; a writing transaction opens with ``BEGIN IMMEDIATE`` (see
+``begin_write``) so two writers queue on the busy timeout instead of failing half-way. PostgreSQL: row locks (``FOR UPDATE``) in the
 services plus the version compare-and-set.
 """
 
@@ -44,13 +44,23 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front (no lock upgrade half-way); readers never block them.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
+
+
+def begin_write(session: Session):
+    """Open the session's transaction for writing: ``with begin_write(session): …``."""
+    if session.in_transaction():
+        session.commit()
+    tx = session.begin()
+    session.connection(execution_options={"write": True})
+    return tx
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -24,6 +24,8 @@ MESSAGES = {
     "string_type": "应为文本",
     "string_too_long": "文本过长",
     "string_too_short": "不能为空",
+    "too_short": "不能为空（项数不足）",
+    "too_long": "项数过多",
     "string_pattern_mismatch": "格式不对",
     "greater_than_equal": "数值过小",
     "greater_than": "数值过小",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from pydantic import Field, field_validator
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
 
 from ..actors import Actor
 from ..calendar_registry import get_registry
+from ..db import begin_write
 from ..errors import InputError, NotFound
 from ..models import Agency, Applicant, Application, RoleGrant
 from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
@@ -92,14 +94,16 @@ def _check_applicant(a: ApplicantIn) -> None:
 def find_or_create_applicant(session: Session, data: ApplicantIn) -> Applicant:
     """The identity document is the identity: the same number is the same applicant."""
     number = data.id_number.strip().upper()
-    found = session.exec(
-        select(Applicant).where(Applicant.id_type == data.id_type, Applicant.id_number == number)
-    ).first()
+    query = select(Applicant).where(Applicant.id_type == data.id_type, Applicant.id_number == number)
+    found = session.exec(query).first()
     if found is None:
-        found = Applicant(**data.model_dump(exclude={"id_number"}), id_number=number)
-        session.add(found)
-        session.flush()
-        return found
+        try:
+            with session.begin_nested():  # a concurrent registration may create the same applicant
+                found = Applicant(**data.model_dump(exclude={"id_number"}), id_number=number)
+                session.add(found)
+            return found
+        except IntegrityError:
+            found = session.exec(query).one()
     for key in ("name", "phone", "email", "address", "postcode", "subtype", "kind"):
         value = getattr(data, key)
         if value and getattr(found, key) != value:
@@ -116,9 +120,7 @@ def register(
 
     today = today or local_today()
     registry = registry or get_registry()
-    if session.in_transaction():
-        session.commit()
-    with session.begin():
+    with begin_write(session):
         agency = session.get(Agency, agency_id)
         if agency is None or not actor.can_see(agency):
             raise NotFound("机关不存在")

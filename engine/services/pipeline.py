@@ -26,7 +26,7 @@ from .. import machine
 from ..actors import Actor
 from ..app_clock import ClockView, answer_clock
 from ..calendar_registry import get_registry
-from ..db import is_postgres
+from ..db import begin_write, is_postgres
 from ..errors import Conflict, DomainError, Forbidden, InputError, NotFound, Refused
 from ..models import ROLE_ZH, Agency, Applicant, Application, Consultation, Event, FeeAssessment, Letter
 from ..states import EVENTS as EVENT_LABELS
@@ -253,10 +253,8 @@ def fire(
     today = today or local_today()
     registry = registry or get_registry()
     hooks = hooks or {}
-    if session.in_transaction():
-        session.commit()
     try:
-        with session.begin():
+        with begin_write(session):
             app = load_application(session, application_id, lock=True)
             agency = session.get(Agency, app.agency_id)
             if not actor.can_see(agency):

@@ -1,0 +1,155 @@
+"""Races, crashes and the invariant check."""
+
+import threading
+
+import pytest
+from sqlmodel import Session, func, select, update
+
+from engine import services
+from engine.check import run_checks
+from engine.errors import Conflict, Refused
+from engine.models import Application, Event, Letter
+
+from .test_happy_paths import to_handling
+from .world import D, HOOKS, build_world
+
+
+def test_twenty_threads_one_winner_on_postgres(pg_db, registry):
+    w = build_world(pg_db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    version = w.app(app_id).version
+    actor = w.actor("clerk")
+    barrier = threading.Barrier(20)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        inputs = {"outcome": "needs_creation", "details": {"reasons": f"线程{i}"}}
+        barrier.wait()
+        try:
+            with Session(pg_db, expire_on_commit=False) as s:
+                services.fire(s, actor, app_id, "decide", inputs, expected_version=version, today=D("2026-03-05"),
+                              registry=registry, hooks=HOOKS)
+            outcome = "ok"
+        except Conflict:
+            outcome = "conflict"
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1 and results.count("conflict") == 19
+    decided = [e for e in w.events(app_id) if e.name == "decide"]
+    assert len(decided) == 1
+    with w.session() as s:
+        drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply")).all()
+        assert len(drafts) == 1
+        assert run_checks(s, registry, D("2026-03-05")) == []
+
+
+def test_concurrent_registrations_get_distinct_numbers(db, registry):
+    w = build_world(db, registry)
+    numbers: list[str] = []
+    errors: list[Exception] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            for _ in range(5):
+                app_id = w.register()
+                with lock:
+                    numbers.append(w.app(app_id).number)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(numbers) == [f"DEMO-2026-{n:05d}" for n in range(1, 31)]  # unique and without gaps
+
+
+def test_error_before_commit_leaves_no_trace(db, registry):
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    before = w.app(app_id)
+
+    def boom(ctx):
+        assert ctx.app.status == "reply_drafting"  # the change was applied in the transaction…
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}},
+               hooks={**HOOKS, "before_commit": boom})
+    after = w.app(app_id)  # …and rolled back with everything else
+    assert (after.status, after.version, after.outcome) == (before.status, before.version, None)
+    assert [e.name for e in w.events(app_id)] == ["register", "start_review", "accept"]
+    with w.session() as s:
+        assert s.exec(select(func.count()).select_from(Letter)).one() == 0
+        assert run_checks(s, registry, D("2026-03-05")) == []
+    w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}})
+    assert w.app(app_id).status == "reply_drafting"
+
+
+def test_error_in_sign_off_keeps_the_number_unused(db, registry):
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}})
+
+    def broken_render(ctx, letter):
+        raise RuntimeError("renderer crashed")
+
+    with pytest.raises(RuntimeError):
+        w.fire("head", app_id, "sign_off", hooks={**HOOKS, "render": broken_render})
+    w.fire("head", app_id, "sign_off")
+    with w.session() as s:
+        letter = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "issued")).one()
+    assert letter.number == "DEMO公开〔2026〕1号"  # the failed attempt used no number
+
+
+def test_check_finds_tampering(db, registry):
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}})
+    w.fire("head", app_id, "sign_off")
+    with w.session() as s:
+        assert run_checks(s, registry, D("2026-03-05")) == []
+        s.exec(update(Application).where(Application.id == app_id).values(status="handling"))
+        s.exec(update(Letter).where(Letter.status == "issued").values(pdf=b"%PDF forged"))
+        s.exec(update(Application).where(Application.id == app_id).values(extension_days=5))
+        s.commit()
+    with w.session() as s:
+        problems = [str(v) for v in run_checks(s, registry, D("2026-03-05"))]
+    assert any("重放得到状态 replied，记录为 handling" in p for p in problems)
+    assert any("可能被篡改" in p for p in problems)
+    assert any("extension_days" in p for p in problems)
+    assert any("缓存的期限" in p for p in problems)
+
+
+def test_deleted_event_is_found(db, registry):
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    with w.session() as s:
+        ev = s.exec(select(Event).where(Event.application_id == app_id, Event.seq == 2)).one()
+        s.delete(ev)
+        s.commit()
+        problems = [str(v) for v in run_checks(s, registry, D("2026-03-05"))]
+    assert any("序号不连续" in p for p in problems) and any("版本号" in p for p in problems)
+
+
+def test_refused_event_in_the_wrong_state_after_a_winner(db, registry):
+    w = build_world(db, registry)
+    app_id = w.register()
+    w.fire("clerk", app_id, "start_review")
+    with pytest.raises(Refused):
+        w.fire("clerk2", app_id, "start_review")
