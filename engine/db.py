@@ -67,11 +67,16 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-@lru_cache(maxsize=4)
 def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for a URL (default: the configured one), created on first use."""
     from .settings import get_settings
 
-    return make_engine(url or get_settings().database_url)
+    return _engine_for(normalise_url(url or get_settings().database_url))
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 def new_session(engine: Engine | None = None) -> Session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import calendar_cmd, deadline_cmd, serve_cmd
+from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, fee_cmd, serve_cmd, user_cmd
 
 app = typer.Typer(
     name="ogi",
@@ -14,7 +14,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(calendar_cmd.app, name="calendar")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(user_cmd.app, name="user")
 app.command("deadline")(deadline_cmd.deadline)
+app.command("fee")(fee_cmd.fee)
+app.command("check")(check_cmd.check)
 app.command("serve")(serve_cmd.serve)
 
 

@@ -1,0 +1,67 @@
+"""``ogi fee``, ``ogi db upgrade``, ``ogi check``, ``ogi user``."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("args, out", [
+    (["--per-item", "--position", "45"], "300"),
+    (["--per-item", "--position", "11"], "100"),
+    (["--per-volume", "--pages", "250"], "4700"),
+    (["--per-volume", "--pages", "100"], "700"),
+])
+def test_fee_contract(args, out):
+    result = runner.invoke(app, ["fee", *args])
+    assert result.exit_code == 0 and result.stdout == out + "\n"
+
+
+def test_fee_explain_and_json():
+    result = runner.invoke(app, ["fee", "--per-volume", "--pages", "250", "--explain"])
+    assert result.stdout.splitlines() == ["4700", "第1—30页：30页 × 0元 = 0元", "第31—100页：70页 × 10元 = 700元",
+                                          "第101—200页：100页 × 20元 = 2000元", "第201—250页：50页 × 40元 = 2000元",
+                                          "合计：4700元"]
+    data = json.loads(runner.invoke(app, ["fee", "--per-item", "--position", "45", "--json"]).stdout)
+    assert data["amount"] == 300 and data["month_total"] == 5500 and data["amount_fen"] == 30000
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--per-volume", "--pages", "0"], "正整数"),
+    (["--per-volume", "--pages", "-5"], "正整数"),
+    (["--per-volume", "--pages", "12.5"], "正整数"),
+    (["--per-item", "--position", "x"], "正整数"),
+    (["--per-item", "--per-volume", "--pages", "3"], "只能选择一种"),
+    ([], "只能选择一种"),
+    (["--per-item"], "--position"),
+    (["--per-volume", "--pages", "3", "--position", "3"], "不使用 --position"),
+])
+def test_fee_bad_input_exit_2(args, message):
+    result = runner.invoke(app, ["fee", *args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_db_upgrade_check_and_user(isolated_settings):
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "0001" in result.stdout
+    assert "已是最新" in runner.invoke(app, ["db", "upgrade"]).stdout
+    assert runner.invoke(app, ["check"]).exit_code == 0
+    from engine import admin
+    from engine.db import new_session
+
+    with new_session() as s:
+        admin.create_agency(s, code="DEMO", name="示例局")
+        s.commit()
+    result = runner.invoke(app, ["user", "add", "li", "--name", "李四", "--agency", "DEMO", "--role", "clerk",
+                                 "--password", "long-enough-1"])
+    assert result.exit_code == 0, result.output
+    bad = runner.invoke(app, ["user", "add", "li", "--name", "李四", "--agency", "DEMO", "--role", "clerk",
+                              "--password", "long-enough-1"])
+    assert bad.exit_code == 2 and "已存在" in bad.stderr
+    assert runner.invoke(app, ["user", "add", "wang", "--name", "王", "--agency", "NOPE", "--role", "clerk",
+                               "--password", "long-enough-1"]).exit_code == 2
+    assert runner.invoke(app, ["user", "set-password", "li", "--password", "another-pass-2"]).exit_code == 0
