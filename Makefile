@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils
 export OGI_DATA_DIR ?= var
 export DATABASE_URL ?= sqlite:///var/ogi.db
 

@@ -92,7 +92,7 @@ OUTCOMES: dict[str, Outcome] = {
                 (Detail("where_to_obtain", "获取途径"),), "3.5.3"),
         Outcome("excessive", "无正当理由大量反复申请", f"{REG}第三十五条",
                 (Detail("reasons_request", "要求说明理由的情况"), Detail("reasons_answer", "申请人的说明及认定")), "3.5.4"),
-        Outcome("confirm_or_reissue", "要求确认或重新出具已获取信息", f"{REG}第三十九条第二款", (_REASONS,), "3.5.5"),
+        Outcome("confirm_or_reissue", "要求确认或重新出具已获取信息", f"{REG}第二条", (_REASONS,), "3.5.5"),
         Outcome("special_procedure", "依照有关法律、行政法规办理", f"{REG}第三十六条第（七）项",
                 (Detail("law", "有关法律、行政法规"), Detail("procedure", "办理程序")), "3.6.3"),
         Outcome("no_correction", "申请人逾期不补正", f"{REG}第三十条", (), "3.6.1", by_decision=False),
