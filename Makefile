@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-ar
 export OGI_DATA_DIR ?= var
 export DATABASE_URL ?= sqlite:///var/ogi.db
 
-.PHONY: run test setup system-packages db demo serve lock bench clean help
+.PHONY: run test setup system-packages db demo serve lock bench samples clean help
 
 help:
 	@echo "make run   — set up everything and serve on http://127.0.0.1:8000"
@@ -48,6 +48,9 @@ demo: db
 
 serve: setup
 	$(BIN)/ogi serve
+
+samples: setup
+	$(BIN)/ogi letters samples --out docs/samples
 
 bench: setup
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateSyntaxError, nodes, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .formatting import cn_date, yuan
 
@@ -84,7 +84,7 @@ def load_templates(override_dir: str | None = None) -> LetterTemplates:
                           trim_blocks=True, lstrip_blocks=True)
         return LetterTemplates(_globals(env), f"builtin-{_digest([BUILTIN])}", None)
     folder = Path(override_dir)
-    env = SandboxedEnvironment(loader=ChoiceLoader([FileSystemLoader(folder), FileSystemLoader(BUILTIN)]),
+    env = ImmutableSandboxedEnvironment(loader=ChoiceLoader([FileSystemLoader(folder), FileSystemLoader(BUILTIN)]),
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     for path in sorted(folder.rglob("*.html")):
         _check_override(env, path, str(path.relative_to(folder)))

@@ -6,7 +6,7 @@ from datetime import date
 
 
 def cn_date(value: object) -> str:
-    if value in (None, ""):
+    if not value:  # None, "" or an undefined template variable
         return ""
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return f"{day.year}年{day.month}月{day.day}日"

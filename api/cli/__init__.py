@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, fee_cmd, serve_cmd, user_cmd
+from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, fee_cmd, letters_cmd, serve_cmd, user_cmd
 
 app = typer.Typer(
     name="ogi",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
+app.add_typer(letters_cmd.app, name="letters")
 app.command("deadline")(deadline_cmd.deadline)
 app.command("fee")(fee_cmd.fee)
 app.command("check")(check_cmd.check)

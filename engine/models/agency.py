@@ -25,6 +25,7 @@ class AgencySettings(BaseModel):
     tracking_format: str = "{code}-{year}-{n:05d}"
     reply_series: str = "公开"  # 文号 series for replies: {code}{series}〔{year}〕{n}号 — letters issue
     notice_series: str = "公开告"
+    fee_payment_instructions: str = "持本通知书到本机关政府信息公开受理窗口，按非税收入收缴规定缴纳，取得财政票据"
     traffic_yellow: int = PydField(default=5, ge=1, le=30)
     traffic_orange: int = PydField(default=2, ge=1, le=30)
 

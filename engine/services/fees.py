@@ -139,7 +139,7 @@ def approve_fee(ctx: Ctx, data: ApproveFeeIn) -> None:
         "fee_id": fee.id, "method": fee.method, "method_label": METHOD_ZH[fee.method], "units": fee.units,
         "lines": fee.breakdown, "explain": fee.basis.get("explain", []), "amount_fen": amount,
         "amount_yuan": f"{amount / 100:.2f}", "payment_days": PAYMENT_DAYS,
-        "reduced": amount < fee.amount_fen,
+        "reduced": amount < fee.amount_fen, "payment_instructions": ctx.opts.fee_payment_instructions,
     })
 
 
