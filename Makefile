@@ -41,10 +41,11 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 db: setup
 	@mkdir -p $(OGI_DATA_DIR)
-	@if $(BIN)/ogi --help | grep -q " db "; then $(BIN)/ogi db upgrade; fi
+	$(BIN)/ogi db upgrade
 
+# Loads the demo into an empty database only; set DEMO_PASSWORD to give every demo user that password.
 demo: db
-	@if $(BIN)/ogi --help | grep -q " demo "; then $(BIN)/ogi demo --if-empty; fi
+	$(BIN)/ogi demo --if-empty $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)",)
 
 serve: setup
 	$(BIN)/ogi serve

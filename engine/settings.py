@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = Field(default=Path("var"), description="imported calendars, frozen letters, uploads")
     timezone: str = "Asia/Shanghai"
+    letter_template_dir: Path | None = Field(default=None, description="agency template overrides: <dir>/<agency code>/")
 
     @property
     def calendar_import_dir(self) -> Path:

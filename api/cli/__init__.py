@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, fee_cmd, letters_cmd, serve_cmd, user_cmd
+from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, demo_cmd, fee_cmd, letters_cmd, serve_cmd, user_cmd
 
 app = typer.Typer(
     name="ogi",
@@ -20,6 +20,7 @@ app.add_typer(letters_cmd.app, name="letters")
 app.command("deadline")(deadline_cmd.deadline)
 app.command("fee")(fee_cmd.fee)
 app.command("check")(check_cmd.check)
+app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 
 

@@ -72,11 +72,15 @@ def _letter(ctx: "Ctx", letter_id: int) -> "Letter":
 def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
     """印发 a procedural notice (replies are issued only by ``sign_off``)."""
     letter = _letter(ctx, data.letter_id)
-    if letter.type == "reply":
-        ctx.refuse("答复书须经负责人签发")
     if letter.status != "draft":
         ctx.refuse("只有草稿可以印发")
-    freeze_letter(ctx, letter, series=ctx.opts.notice_series)
+    series = ctx.opts.notice_series
+    if letter.type == "reply":
+        # Only a re-issue of a voided reply comes here (a first reply is issued by sign_off), by a head.
+        if ctx.app.status != "replied" or ctx.role != "head":
+            ctx.refuse("答复书须经负责人签发")
+        series = ctx.opts.reply_series
+    freeze_letter(ctx, letter, series=series)
     ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
 
 
