@@ -58,5 +58,7 @@ EVENTS = {
     "issue_letter": "印发文书",
     "void_letter": "作废文书",
     "reissue_letter": "重新出具文书",
+    "edit_letter": "修改文书内容",
+    "recompute_deadline": "重新计算期限",
 }
-RECORD_EVENTS = ("issue_letter", "void_letter", "reissue_letter")
+RECORD_EVENTS = ("issue_letter", "void_letter", "reissue_letter", "edit_letter", "recompute_deadline")

@@ -82,3 +82,23 @@ def import_(
     verb = "已替换" if result.replaced else "已导入"
     typer.echo(f"{verb}：{s.year}年 {s.region_name}（依据：{s.source}），节假日{len(s.holidays)}天，调休上班{len(s.workdays)}天")
     typer.echo(f"保存于 {result.stored_at}")
+    _recompute()
+
+
+def _recompute() -> None:
+    """Recompute the open applications' deadlines in the configured database (if it exists)."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from engine.calendar_change import recompute_open_deadlines
+    from engine.db import new_session
+    from engine.services import local_today
+
+    try:
+        with new_session() as session:
+            changes = recompute_open_deadlines(session, get_registry(), local_today())
+    except (OperationalError, ProgrammingError):
+        typer.echo("（数据库尚未初始化，未重新计算期限）")
+        return
+    typer.echo(f"已重新计算未办结申请的期限：{len(changes)}件发生变化")
+    for c in changes[:50]:
+        typer.echo(f"  {c['number']}：{c['before'] or '暂停'} → {c['after'] or '暂停'}{'（暂定）' if c['provisional'] else ''}")

@@ -114,3 +114,35 @@ def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
     ctx.session.add(new)
     ctx.session.flush()
     ctx.notes["letter"] = {"id": new.id, "replaces": old.id}
+
+
+class EditLetterIn(Inputs):
+    letter_id: int
+    request_summary: str | None = Field(default=None, max_length=4000)
+    details: dict | None = None
+
+
+@handler("edit_letter", {"clerk"}, EditLetterIn, record_only=True)
+def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
+    """The clerk edits only data fields of a draft (inserted escaped); the wording stays the template's."""
+    from ..outcomes import OUTCOMES, validate_details
+
+    letter = _letter(ctx, data.letter_id)
+    if letter.status != "draft":
+        ctx.refuse("已印发的文书不能修改；如有错误，请作废后重新出具")
+    new = dict(letter.data)
+    if data.request_summary is not None:
+        new["request_summary"] = data.request_summary.strip()
+    if data.details is not None:
+        if letter.type != "reply" or not letter.outcome:
+            raise InputError("只有答复书可以修改答复内容", field="details")
+        merged = {**(new.get("decision") or {}).get("details", {}), **data.details}
+        merged.pop("correction_history", None)
+        clean = validate_details(letter.outcome, {k: v for k, v in merged.items()
+                                                  if k in {d.key for d in OUTCOMES[letter.outcome].details}})
+        decision = dict(new.get("decision") or {})
+        decision["details"] = {**decision.get("details", {}), **clean}
+        new["decision"] = decision
+    letter.data = new
+    ctx.notes["letter"] = {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
+                                                              if getattr(data, k) is not None)}

@@ -1,0 +1,44 @@
+"""After a calendar year is loaded: recompute every open application's deadlines; each one that
+changed gets an audit event (system actor) so the change is explained on the record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlmodel import Session, select
+
+from calendars import CalendarRegistry
+
+from .actors import Actor
+from .db import begin_write
+from .models import Agency, Application
+from .services.pipeline import Ctx, _claim_version, _snapshot, record_event, refresh_clock_cache
+from .states import OPEN_STATES
+
+
+def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today: date) -> list[dict]:
+    """Returns the changes: application number, old and new due date and provisional flag."""
+    changed: list[dict] = []
+    agencies = {a.id: a for a in session.exec(select(Agency)).all()}
+    ids = list(session.exec(select(Application.id).where(Application.status.in_(OPEN_STATES))).all())
+    session.rollback()
+    actor = Actor.system()
+    for app_id in ids:
+        with begin_write(session):
+            app = session.get(Application, app_id, populate_existing=True)
+            before = (app.due_date, app.due_provisional, app.clock_state)
+            ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, datetime.now(timezone.utc),
+                      registry, {})
+            snap = _snapshot(app)
+            refresh_clock_cache(ctx)
+            after = (app.due_date, app.due_provisional, app.clock_state)
+            if after == before:
+                continue
+            _claim_version(session, app)
+            ctx.reason = "放假安排更新后重新计算期限"
+            ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
+                                     "provisional_before": before[1], "provisional_after": after[1]}
+            record_event(ctx, "recompute_deadline", app.status, app.status, {}, snap)
+            changed.append({"application_id": app.id, "number": app.number, "agency_id": app.agency_id,
+                            "before": before[0], "after": after[0], "provisional": after[1]})
+    return changed
