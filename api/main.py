@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from . import problems
 from .middleware import RequestContext
-from .routers import calendar, health
+from .routers import admin, applications, auth, calendar, fees, health, letters
 
 API_PREFIX = "/api/v1"
 
@@ -23,7 +23,8 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
-    app.include_router(calendar.router, prefix=API_PREFIX)
+    for router in (auth.router, applications.router, letters.router, fees.router, calendar.router, admin.router):
+        app.include_router(router, prefix=API_PREFIX)
     return app
 
 

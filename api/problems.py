@@ -78,7 +78,9 @@ def _field_name(loc: tuple) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        extra = {"field": exc.field} if exc.field else {}
+        extra: dict = {"field": exc.field} if exc.field else {}
+        if getattr(exc, "current", None) is not None:
+            extra["current"] = exc.current  # a conflict answers with the current state
         return problem(request, exc.status, exc.message, title=exc.title, **extra)
 
     @app.exception_handler(CalendarError)
@@ -86,6 +88,13 @@ def install(app: FastAPI) -> None:
         status = 422 if isinstance(exc, (CalendarNotAvailable, UnknownRegion)) else 400
         extra = {"year": exc.year} if isinstance(exc, CalendarNotAvailable) else {}
         return problem(request, status, str(exc), **extra)
+
+    from .routers.calendar import _Problems
+
+    @app.exception_handler(_Problems)
+    async def _calendar_file(request: Request, exc: _Problems) -> JSONResponse:
+        return problem(request, 422, f"日历文件有 {len(exc.problems)} 处错误，未导入任何数据：" + "；".join(exc.problems[:5]),
+                       problems=exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

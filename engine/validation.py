@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import re
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .errors import InputError
 
@@ -50,6 +51,9 @@ def describe(exc: ValidationError) -> tuple[str, str | None]:
         if err.get("type") == "value_error":
             ctx = err.get("ctx") or {}
             msg = str(ctx.get("error") or msg)
+            if field == "输入" or not err.get("loc"):
+                parts.append(msg)
+                continue
         parts.append(f"“{field}”{msg}")
     return "；".join(parts[:8]), first
 
@@ -64,3 +68,36 @@ def parse(model: type[M], data: object) -> M:
     except ValidationError as exc:
         message, field = describe(exc)
         raise InputError(message, field=field) from None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def _find_control(value: Any, path: str = "") -> str | None:
+    if isinstance(value, str):
+        return path or "输入" if _CONTROL.search(value) else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            hit = _find_control(k, path) or _find_control(v, f"{path}.{k}" if path else str(k))
+            if hit:
+                return hit
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            hit = _find_control(v, f"{path}[{i}]")
+            if hit:
+                return hit
+    return None
+
+
+class CleanModel(BaseModel):
+    """Input model that refuses unknown fields and text with control or invisible format characters."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        field = _find_control(data)
+        if field:
+            raise ValueError(f"“{field}”含有控制字符或不可见字符")
+        return data

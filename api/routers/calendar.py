@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
+
+from ..deps import requires
+from ..deps import today as today_dep
 
 from engine.calendar_registry import get_registry
 from engine.calendar_view import year_view
@@ -41,6 +44,45 @@ def deadline(
     )
     as_of = parse_date(today, "today") if today else date.today()
     return answer(registry, req, today=as_of, with_explanation=True)
+
+
+@router.post("/import", summary="导入一年的放假安排（管理员）",
+             description="请求体为 YAML 文本（格式见 README）。全部校验通过才保存，并重新计算未办结申请的期限；"
+                         "否则返回 422，`problems` 列出每处错误及行号。",
+             openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
+async def import_year(request: Request, p=Depends(requires("admin")), day: date = Depends(today_dep)) -> dict:
+    import tempfile
+    from pathlib import Path
+
+    from calendars import CalendarFileInvalid
+    from engine.calendar_change import recompute_open_deadlines
+    from engine.db import new_session
+    from engine.errors import InputError
+
+    body = await request.body()
+    if not body.strip():
+        raise InputError("请求体应为日历 YAML 文本")
+    registry = get_registry()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.yaml"
+        path.write_bytes(body)
+        try:
+            result = registry.import_file(path)
+        except CalendarFileInvalid as exc:
+            error = InputError(f"日历文件有 {len(exc.problems)} 处错误，未导入任何数据")
+            error.current = None
+            raise _Problems(exc.problems) from None
+    with new_session() as session:
+        changes = recompute_open_deadlines(session, registry, day)
+    s = result.schedule
+    return {"year": s.year, "region": s.region, "source": s.source, "replaced": result.replaced,
+            "holidays": len(s.holidays), "workdays": len(s.workdays),
+            "recomputed": [{"number": c["number"], "before": str(c["before"]), "after": str(c["after"])} for c in changes]}
+
+
+class _Problems(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
 
 
 @router.get("/years", summary="已载入的年份", description="每个地区已载入的年份、数据来源与依据文件。")

@@ -2,6 +2,7 @@
 
 from .agency import Agency, AgencySettings
 from .applicant import Applicant, mask_id, mask_phone
+from .auth import ApiToken, LoginFailure
 from .application import Application
 from .event import AccessLog, Event
 from .records import Alert, Consultation, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
@@ -10,6 +11,8 @@ from .user import ROLE_ZH, Role, RoleGrant, User
 __all__ = [
     "ROLE_ZH",
     "AccessLog",
+    "ApiToken",
+    "LoginFailure",
     "Agency",
     "AgencySettings",
     "Alert",

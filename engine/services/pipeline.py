@@ -31,7 +31,7 @@ from ..errors import Conflict, DomainError, Forbidden, InputError, NotFound, Ref
 from ..models import ROLE_ZH, Agency, Applicant, Application, Consultation, Event, FeeAssessment, Letter
 from ..states import EVENTS as EVENT_LABELS
 from ..states import STATES
-from ..validation import parse
+from ..validation import CleanModel, parse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -40,14 +40,12 @@ def local_today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
-class NoInputs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Inputs(CleanModel):
+    """Base of every event's inputs: unknown fields and control characters are refused."""
 
 
-class Inputs(BaseModel):
-    """Base of every event's inputs: unknown fields are refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class NoInputs(Inputs):
+    pass
 
 
 @dataclass

@@ -1,0 +1,191 @@
+"""Applications: register, list, detail (with the clock and its explanation), actions, events, audit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from engine.validation import CleanModel
+from engine import queries, services
+from engine.errors import Conflict, InputError, NotFound
+from engine.models import Agency
+from engine.services.applicants import reveal
+from engine.services.intake import RegisterIn
+
+from ..deps import Principal, current, get_session, registry, today
+from ..hooks import engine_hooks
+
+router = APIRouter(tags=["申请"])
+
+REGISTER_EXAMPLE = {
+    "agency_code": "DEMO",
+    "applicant": {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805061234",
+                  "phone": "13800138001", "address": "示例市东城区和平路18号"},
+    "channel": "email", "channel_facts": {"mail_received": "2026-11-20"},
+    "request_text": "请公开2025年度道路运输行政许可办理情况统计", "form_wanted": "electronic", "delivery_wanted": "email",
+}
+
+EVENT_EXAMPLES = {
+    "start_review": {}, "accept": {},
+    "request_correction": {"items": ["请写明所需文件的名称或文号"], "period_days": 15},
+    "receive_correction": {"channel": "email", "channel_facts": {"mail_received": "2026-11-20"}},
+    "start_consultation": {"kind": "third_party", "party": "某某有限公司", "party_received_on": "2026-11-20"},
+    "record_consultation_reply": {"consultation_id": 1, "result": "consent", "received_on": "2026-11-25"},
+    "propose_fee": {"method": "per_volume", "pages": 250},
+    "approve_fee": {"approved_amount": "4700"},
+    "record_payment": {"amount": "4700", "receipt_number": "财政票据 No.0012345", "paid_on": "2026-11-25"},
+    "request_extension": {"days": 20, "reason": "需调取档案"},
+    "decide": {"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
+                                                   "searched_by": "李明", "searched_on": "2026-11-20"}},
+    "pass_secrecy_review": {"notes": "不涉密"}, "legal_review": {"approve": True},
+    "sign_off": {}, "record_service": {"letter_id": 1, "method": "email", "served_on": "2026-11-25", "proof": "邮件回执"},
+    "withdraw": {"withdrawn_on": "2026-11-20"}, "archive": {},
+    "reopen": {"decision_reference": "示府复决〔2026〕8号", "new_due": "2026-12-31", "reason": "复议决定责令重新答复"},
+}
+
+
+class RegisterBody(RegisterIn):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [REGISTER_EXAMPLE]})
+    agency_code: str | None = Field(default=None, description="机关代码；只在一个机关任经办人时可省略")
+
+
+def etag(version: int, app_id: int) -> str:
+    return f'"{app_id}-{version}"'
+
+
+def expected_version(if_match: str | None, app_id: int) -> int | None:
+    if not if_match:
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    try:
+        app_part, version = value.split("-", 1)
+        if int(app_part) != app_id:
+            raise ValueError
+        return int(version)
+    except ValueError:
+        raise InputError("If-Match 应为本申请响应中的 ETag", field="If-Match") from None
+
+
+def _agency_for(session: Session, p: Principal, code: str | None) -> int:
+    if code:
+        agency = session.exec(select(Agency).where(Agency.code == code)).first()
+        if agency is None or not p.actor.can_see(agency):
+            raise NotFound(f"机关“{code}”不存在")
+        return agency.id
+    clerk_of = sorted({aid for aid, role in p.actor.grants if role == "clerk"})
+    if len(clerk_of) != 1:
+        raise InputError("请指定机关代码（agency_code）", field="agency_code")
+    return clerk_of[0]
+
+
+@router.post("/applications", status_code=201, summary="登记申请",
+             description="依条例第二十九条登记：申请人、身份证件、联系方式、所需信息描述、获取形式和途径；按收件渠道确定收到日期，分配登记编号。"
+                         "返回申请详情及提示信号（可能重复申请、本月件数）。")
+def register(body: RegisterBody, response: Response, p: Principal = Depends(current),
+             session: Session = Depends(get_session), reg=Depends(registry), day: date = Depends(today)) -> dict:
+    agency_id = _agency_for(session, p, body.agency_code)
+    app, signals = services.register(session, p.actor, agency_id, body.model_dump(exclude={"agency_code"}),
+                                     today=day, registry=reg)
+    detail = queries.application_detail(session, p.actor, app.id, reg, day)
+    response.headers["ETag"] = etag(app.version, app.id)
+    response.headers["Location"] = f"/api/v1/applications/{app.id}"
+    return {**detail, "signals": signals}
+
+
+@router.get("/applications", summary="申请列表",
+            description="可按状态、答复类型、承办人、申请人、文本、收到日期、N个工作日内到期、逾期、暂停、暂定期限筛选；默认按期限排序，分页。")
+def list_applications(
+    p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),
+    day: date = Depends(today),
+    status: Annotated[list[str] | None, Query(description="状态，可重复")] = None,
+    outcome: Annotated[str | None, Query(max_length=32)] = None,
+    clerk_id: Annotated[int | None, Query(ge=1)] = None,
+    applicant: Annotated[str | None, Query(max_length=100)] = None,
+    text: Annotated[str | None, Query(max_length=200, description="按编号、申请人或申请内容搜索")] = None,
+    received_from: date | None = None, received_to: date | None = None,
+    due_within: Annotated[int | None, Query(ge=0, le=60, description="N个工作日内到期")] = None,
+    overdue: bool | None = None, paused: bool | None = None, provisional: bool | None = None,
+    open_only: bool = False, agency_id: Annotated[int | None, Query(ge=1)] = None,
+    sort: Annotated[str, Query(pattern="^(due|received|number)$")] = "due",
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict:
+    f = queries.ListFilters(status, outcome, clerk_id, applicant, text, received_from, received_to, due_within,
+                            overdue, paused, provisional, open_only, agency_id, sort, page, page_size)
+    return queries.list_applications(session, p.actor, f, reg, day)
+
+
+AppId = Annotated[int, Path(ge=1, le=2**31 - 1, description="申请 ID")]
+
+
+@router.get("/applications/{app_id}", summary="申请详情",
+            description="含期限（到期日或暂停及剩余工作日、交通灯、是否暂定）、审计记录、征求意见、收费、文书、送达记录。"
+                        "`explain=true` 时附逐日期限计算明细。响应头 ETag 为版本。")
+def detail(app_id: AppId, response: Response, explain: bool = False, p: Principal = Depends(current),
+           session: Session = Depends(get_session), reg=Depends(registry), day: date = Depends(today)) -> dict:
+    data = queries.application_detail(session, p.actor, app_id, reg, day, with_explanation=explain)
+    response.headers["ETag"] = etag(data["version"], app_id)
+    return data
+
+
+@router.get("/applications/{app_id}/actions", summary="当前可办理的操作",
+            description="当前用户现在可以触发的事件，以及其余每个事件不可用的原因。")
+def actions(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
+            reg=Depends(registry), day: date = Depends(today)) -> list[dict]:
+    return services.available_actions(session, p.actor, app_id, today=day, registry=reg)
+
+
+@router.post("/applications/{app_id}/events/{event}", summary="触发事件",
+             description="以事件的输入推进申请（每个事件一个事务，附审计记录）。可带 If-Match（ETag）；版本已变化时返回 409 及当前状态。"
+                         "各事件的输入示例见 examples。",
+             responses={409: {"description": "状态不允许或版本冲突"}, 403: {"description": "角色不符"}})
+def fire_event(
+    app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")], response: Response,
+    body: Annotated[dict[str, Any] | None, Body(openapi_examples={k: {"summary": k, "value": v} for k, v in EVENT_EXAMPLES.items()})] = None,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),
+    day: date = Depends(today),
+) -> dict:
+    version = expected_version(if_match, app_id)
+    try:
+        result = services.fire(session, p.actor, app_id, event, body or {}, expected_version=version, today=day,
+                               registry=reg, hooks=engine_hooks())
+    except Conflict as exc:
+        exc.current = queries.summary(*_app_and_applicant(session, app_id), None)  # type: ignore[attr-defined]
+        raise
+    data = queries.application_detail(session, p.actor, app_id, reg, day)
+    response.headers["ETag"] = etag(result.application.version, app_id)
+    return data
+
+
+def _app_and_applicant(session: Session, app_id: int):
+    from engine.models import Applicant, Application
+
+    app = session.get(Application, app_id)
+    return app, session.get(Applicant, app.applicant_id)
+
+
+@router.get("/applications/{app_id}/audit", summary="法制审核结果",
+            description="本申请全部答复书和程序的审核项，每项含严重程度（blocking/warning）与结论。")
+def audit(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
+          reg=Depends(registry)) -> list[dict]:
+    from letters.audit import audit_case, load_case
+
+    app, _ = queries.get_visible(session, p.actor, app_id)
+    return [f.as_dict() for f in audit_case(load_case(session, app, reg))]
+
+
+class RevealBody(CleanModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, examples=["核对申请人身份"])
+
+
+@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话",
+             description="列表和导出中证件号码、电话均脱敏；查看完整值须说明理由，并记入访问日志。")
+def reveal_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RevealBody,
+                     p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
+    return reveal(session, p.actor, applicant_id, body.reason)

@@ -1,0 +1,52 @@
+"""Login, logout, who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from engine.validation import CleanModel
+from engine import auth
+from engine.models import Agency, RoleGrant
+from engine.models.user import ROLE_ZH
+
+from ..deps import Principal, current, get_session
+
+router = APIRouter(prefix="/auth", tags=["登录"])
+
+
+class LoginBody(CleanModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"username": "clerk1", "password": "••••••••"}]})
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+@router.post("/login", summary="登录", description="用户名和密码换取令牌（有效期12小时）。连续失败5次后15分钟内拒绝登录。",
+             responses={401: {"description": "用户名或密码不正确"}, 429: {"description": "失败次数过多"}})
+def login(body: LoginBody, request: Request, session: Session = Depends(get_session)) -> dict:
+    ip = request.client.host if request.client else ""
+    token, user, expires = auth.login(session, body.username, body.password, ip, request.headers.get("user-agent", ""))
+    return {"token": token, "token_type": "bearer", "expires_at": expires.isoformat(), "user": user.username}
+
+
+@router.post("/logout", summary="退出登录", description="使当前令牌立即失效。")
+def logout(p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
+    auth.logout(session, p.token)
+    return {"status": "ok"}
+
+
+def me_payload(session: Session, p: Principal) -> dict:
+    grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == p.user.id)).all()
+    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({g.agency_id for g in grants}))).all()}
+    return {
+        "id": p.user.id, "username": p.user.username, "name": p.user.display_name,
+        "roles": [{"agency_id": g.agency_id, "agency_code": agencies[g.agency_id].code,
+                   "agency_name": agencies[g.agency_id].name, "role": g.role, "role_label": ROLE_ZH[g.role]}
+                  for g in grants],
+    }
+
+
+@router.get("/me", summary="当前用户", description="当前用户及其在各机关的角色。")
+def me(p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
+    return me_payload(session, p)

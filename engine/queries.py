@@ -1,0 +1,233 @@
+"""Read models: the application list (filters, due-date order, pages) and the detail view.
+
+Agency isolation is applied here: a user sees the applications of the agencies where they hold a
+role, and a supervisor those of the agencies whose competent department they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
+from calendars import CalendarRegistry
+
+from .actors import Actor
+from .app_clock import answer_clock
+from .errors import InputError, NotFound
+from .models import (
+    Agency,
+    Applicant,
+    Application,
+    Consultation,
+    Event,
+    FeeAssessment,
+    Letter,
+    ServiceRecord,
+    User,
+)
+from .models.user import ROLE_ZH
+from .outcomes import OUTCOMES
+from .services.applicants import masked
+from .states import EVENTS, OPEN_STATES, STATES
+
+
+def visible_agency_ids(session: Session, actor: Actor) -> set[int]:
+    if actor.is_system:
+        return set(session.exec(select(Agency.id)).all())
+    own = actor.agencies()
+    supervised = {aid for aid, role in actor.grants if role == "supervisor"}
+    children = set(session.exec(select(Agency.id).where(Agency.competent_department_id.in_(supervised))).all()) if supervised else set()
+    return own | children
+
+
+@dataclass
+class ListFilters:
+    status: list[str] | None = None
+    outcome: str | None = None
+    clerk_id: int | None = None
+    applicant: str | None = None
+    text: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    due_within: int | None = None
+    overdue: bool | None = None
+    paused: bool | None = None
+    provisional: bool | None = None
+    open_only: bool = False
+    agency_id: int | None = None
+    sort: str = "due"  # due | received | number
+    page: int = 1
+    page_size: int = 50
+
+
+def list_applications(session: Session, actor: Actor, f: ListFilters, registry: CalendarRegistry, today: date) -> dict:
+    ids = visible_agency_ids(session, actor)
+    if f.agency_id is not None:
+        if f.agency_id not in ids:
+            raise NotFound("机关不存在")
+        ids = {f.agency_id}
+    if not ids:
+        return {"items": [], "total": 0, "page": f.page, "page_size": f.page_size}
+    q = select(Application, Applicant).join(Applicant, Applicant.id == Application.applicant_id).where(
+        Application.agency_id.in_(ids))
+    if f.status:
+        unknown = [s for s in f.status if s not in STATES]
+        if unknown:
+            raise InputError(f"未知的状态：{'、'.join(unknown)}", field="status")
+        q = q.where(Application.status.in_(f.status))
+    if f.open_only or f.due_within is not None or f.overdue or f.paused:
+        q = q.where(Application.status.in_(OPEN_STATES))
+    if f.outcome:
+        if f.outcome not in OUTCOMES:
+            raise InputError(f"未知的答复类型“{f.outcome}”", field="outcome")
+        q = q.where(Application.outcome == f.outcome)
+    if f.clerk_id is not None:
+        q = q.where(Application.handling_clerk_id == f.clerk_id)
+    if f.applicant:
+        q = q.where(Applicant.name.contains(f.applicant))
+    if f.text:
+        q = q.where(or_(Application.request_text.contains(f.text), Application.number.contains(f.text),
+                        Applicant.name.contains(f.text)))
+    if f.received_from:
+        q = q.where(Application.received_date >= f.received_from)
+    if f.received_to:
+        q = q.where(Application.received_date <= f.received_to)
+    if f.due_within is not None:
+        limit = registry.calendar(provisional=True).add_working_days(today, f.due_within)
+        q = q.where(Application.clock_state == "running", Application.due_date >= today, Application.due_date <= limit)
+    if f.overdue is not None:
+        cond = (Application.clock_state == "running") & (Application.due_date < today)
+        q = q.where(cond if f.overdue else ~cond)
+    if f.paused is not None:
+        q = q.where((Application.clock_state == "paused") if f.paused else (Application.clock_state != "paused"))
+    if f.provisional is not None:
+        q = q.where(Application.due_provisional == f.provisional)
+    total = session.exec(select(func.count()).select_from(q.subquery())).one()
+    order = {
+        "due": (Application.due_date.is_(None), Application.due_date, Application.id),
+        "received": (Application.received_date.desc(), Application.id.desc()),
+        "number": (Application.number,),
+    }.get(f.sort)
+    if order is None:
+        raise InputError("排序方式应为 due、received 或 number", field="sort")
+    rows = session.exec(q.order_by(*order).offset((f.page - 1) * f.page_size).limit(f.page_size)).all()
+    cal = registry.calendar(provisional=True)
+    items = []
+    for app, applicant in rows:
+        left = None
+        if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
+            left = cal.working_days_between(today, app.due_date) if today <= app.due_date else \
+                -cal.working_days_between(app.due_date, today)
+        items.append(summary(app, applicant, left))
+    return {"items": items, "total": total, "page": f.page, "page_size": f.page_size}
+
+
+def _light(left: int | None, paused: bool) -> str | None:
+    if left is None:
+        return None
+    return "red" if left <= 0 else "orange" if left <= 2 else "yellow" if left <= 5 else "green"
+
+
+def summary(app: Application, applicant: Applicant, days_left: int | None) -> dict:
+    return {
+        "id": app.id,
+        "number": app.number,
+        "agency_id": app.agency_id,
+        "status": app.status,
+        "status_label": STATES[app.status],
+        "outcome": app.outcome,
+        "outcome_label": OUTCOMES[app.outcome].label if app.outcome else None,
+        "applicant": {"name": applicant.name, "kind": applicant.kind},
+        "request_text": app.request_text[:200],
+        "received_date": app.received_date.isoformat(),
+        "due_date": app.due_date.isoformat() if app.due_date else None,
+        "clock_state": app.clock_state,
+        "paused": app.clock_state == "paused",
+        "provisional": app.due_provisional,
+        "days_left": days_left,
+        "overdue": days_left is not None and days_left < 0,
+        "light": _light(days_left, app.clock_state == "paused"),
+        "handling_clerk_id": app.handling_clerk_id,
+        "version": app.version,
+    }
+
+
+def get_visible(session: Session, actor: Actor, application_id: int) -> tuple[Application, Agency]:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    agency = session.get(Agency, app.agency_id)
+    if not actor.can_see(agency):
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    return app, agency
+
+
+def _event_words(e: Event, names: dict[int, str]) -> str:
+    label = EVENTS.get(e.name, e.name)
+    who = e.actor_name or names.get(e.actor_id or 0, "")
+    role = ROLE_ZH.get(e.role, e.role)
+    move = f"（{STATES.get(e.from_state, '—')} → {STATES.get(e.to_state, e.to_state)}）" if e.from_state != e.to_state else ""
+    return f"{who}（{role}）{label}{move}" + (f"：{e.reason}" if e.reason else "")
+
+
+def application_detail(session: Session, actor: Actor, application_id: int, registry: CalendarRegistry,
+                       today: date, with_explanation: bool = False) -> dict:
+    app, agency = get_visible(session, actor, application_id)
+    applicant = session.get(Applicant, app.applicant_id)
+
+    def rows(model, order):
+        return list(session.exec(select(model).where(model.application_id == app.id).order_by(order)).all())
+
+    consultations = rows(Consultation, Consultation.id)
+    fees = rows(FeeAssessment, FeeAssessment.id)
+    letters = rows(Letter, Letter.id)
+    services = rows(ServiceRecord, ServiceRecord.id)
+    events = rows(Event, Event.seq)
+    view = answer_clock(registry, app, agency, consultations, fees, today)
+    user_ids = {e.actor_id for e in events if e.actor_id}
+    names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()} if user_ids else {}
+    base = summary(app, applicant, view.status.days_left if view.status and not view.computed.paused else None)
+    return {
+        **base,
+        "agency": {"id": agency.id, "code": agency.code, "name": agency.name},
+        "applicant": masked(applicant),
+        "request_text": app.request_text,
+        "purpose": app.purpose,
+        "channel": app.channel,
+        "channel_facts": app.channel_facts,
+        "form_wanted": app.form_wanted,
+        "delivery_wanted": app.delivery_wanted,
+        "outcome_details": app.outcome_details,
+        "withhold_ground": app.withhold_ground,
+        "extension_days": app.extension_days,
+        "correction": {"requested_on": _iso(app.correction_requested_on), "items": app.correction_items,
+                       "period_days": app.correction_period_days, "received_on": _iso(app.correction_received_on)},
+        "replied_on": _iso(app.replied_on),
+        "replied_on_time": app.replied_on_time,
+        "late_by_working_days": app.late_by_working_days,
+        "concluded_on": _iso(app.concluded_on),
+        "clock": view.as_dict(with_explanation),
+        "events": [{"seq": e.seq, "name": e.name, "label": EVENTS.get(e.name, e.name), "from": e.from_state,
+                    "to": e.to_state, "actor": e.actor_name, "role": e.role, "at": e.at.isoformat(),
+                    "effective_date": e.effective_date, "inputs": e.inputs, "changes": e.changes,
+                    "reason": e.reason, "words": _event_words(e, names)} for e in events],
+        "consultations": [c.model_dump(mode="json") for c in consultations],
+        "fees": [f.model_dump(mode="json") for f in fees],
+        "letters": [letter_summary(x) for x in letters],
+        "service_records": [r.model_dump(mode="json") for r in services],
+    }
+
+
+def letter_summary(x: Letter) -> dict:
+    from .services.letters_due import LETTER_TYPES
+
+    return {"id": x.id, "type": x.type, "type_label": LETTER_TYPES.get(x.type, x.type), "outcome": x.outcome,
+            "status": x.status, "number": x.number, "addressee": x.addressee, "issued_on": _iso(x.issued_on),
+            "pdf_sha256": x.pdf_sha256, "template_version": x.template_version, "void_reason": x.void_reason}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
