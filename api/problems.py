@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calendars import CalendarError, CalendarNotAvailable, UnknownRegion
 from engine.errors import DomainError
+from engine.validation import MESSAGES
 
 log = logging.getLogger("ogi.api")
 
@@ -30,26 +31,6 @@ STATUS_TITLES = {
     422: "输入有误",
     429: "请求过于频繁",
     500: "服务器内部错误",
-}
-FIELD_MESSAGES = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不允许的字段",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "bool_parsing": "应为布尔值",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "string_type": "应为文本",
-    "string_too_long": "文本过长",
-    "string_too_short": "文本过短",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "json_invalid": "不是有效的 JSON",
-    "model_attributes_type": "应为 JSON 对象",
-    "dict_type": "应为 JSON 对象",
-    "list_type": "应为列表",
-    "enum": "不是允许的取值",
-    "literal_error": "不是允许的取值",
 }
 
 
@@ -101,9 +82,12 @@ def install(app: FastAPI) -> None:
         errors = []
         for err in exc.errors():
             field = _field_name(tuple(err.get("loc", ())))
-            message = FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
+            message = MESSAGES.get(err.get("type", ""), "取值无效")
+            if err.get("type") == "value_error":
+                message = str((err.get("ctx") or {}).get("error") or message)
             errors.append({"field": field, "message": message})
-        detail = "；".join(f"“{e['field']}”{e['message']}" for e in errors[:10]) or "请求无效"
+        detail = "；".join(e["message"] if e["message"].startswith("“") else f"“{e['field']}”{e['message']}"
+                          for e in errors[:10]) or "请求无效"
         return problem(request, 422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

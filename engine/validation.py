@@ -38,6 +38,14 @@ MESSAGES = {
     "dict_type": "应为对象",
     "model_type": "应为对象",
     "value_error": "取值无效",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bytes_type": "应为文本",
+    "url_parsing": "格式不对",
 }
 
 

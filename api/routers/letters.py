@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from engine.validation import CleanModel
 from engine import queries, services
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, NotFound, Refused
 from engine.models import Letter
 from engine.settings import get_settings
 
@@ -73,7 +73,7 @@ def preview(letter_id: LetterId, format: Annotated[str, Query(pattern="^(html|pd
 def frozen_pdf(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
     letter = _visible(session, p, letter_id)
     if letter.status == "draft" or letter.pdf is None:
-        raise NotFound("文书尚未印发，请使用预览")
+        raise Refused("文书尚未印发，请使用预览")
     if hashlib.sha256(letter.pdf).hexdigest() != letter.pdf_sha256:
         raise Conflict(f"文书 {letter.number} 的存档文件与其 SHA-256 不符，可能被篡改，请联系管理员")
     name = f"letter-{letter.id}.pdf"
@@ -88,7 +88,7 @@ def archive_pdf(letter_id: LetterId, p: Principal = Depends(current), session: S
 
     letter = _visible(session, p, letter_id)
     if letter.status != "issued":
-        raise NotFound("只有已印发的文书有存档副本")
+        raise Refused("只有已印发的文书有存档副本")
     _, agency = queries.get_visible(session, p.actor, letter.application_id)
     return Response(render_pdf(_html(letter, agency.code), identifier=letter.number or "", pdf_a=True),
                     media_type="application/pdf")

@@ -1,0 +1,114 @@
+"""Every route × every role × own agency / other agency. The route table is read from the app: a new
+route without an entry in ACCESS fails this test until someone decides who may use it."""
+
+import pytest
+
+PUBLIC, USER, CASE, ADMIN = "public", "user", "case", "admin"
+
+# (method, path) → access class. CASE routes belong to an application of an agency.
+ACCESS = {
+    ("GET", "/healthz"): PUBLIC,
+    ("POST", "/api/v1/auth/login"): PUBLIC,
+    ("GET", "/api/v1/calendar/deadline"): PUBLIC,
+    ("GET", "/api/v1/calendar/years"): PUBLIC,
+    ("GET", "/api/v1/calendar/{year}"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): USER,
+    ("GET", "/api/v1/auth/me"): USER,
+    ("GET", "/api/v1/fees/quote"): USER,
+    ("GET", "/api/v1/applications"): USER,
+    ("POST", "/api/v1/applications"): USER,
+    ("GET", "/api/v1/applications/{app_id}"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/actions"): CASE,
+    ("POST", "/api/v1/applications/{app_id}/events/{event}"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/audit"): CASE,
+    ("POST", "/api/v1/applicants/{applicant_id}/reveal"): CASE,
+    ("GET", "/api/v1/letters/{letter_id}"): CASE,
+    ("PATCH", "/api/v1/letters/{letter_id}"): CASE,
+    ("GET", "/api/v1/letters/{letter_id}/preview"): CASE,
+    ("GET", "/api/v1/letters/{letter_id}/pdf"): CASE,
+    ("GET", "/api/v1/letters/{letter_id}/archive.pdf"): CASE,
+    ("POST", "/api/v1/letters/{letter_id}/issue"): CASE,
+    ("POST", "/api/v1/letters/{letter_id}/void"): CASE,
+    ("POST", "/api/v1/letters/{letter_id}/reissue"): CASE,
+    ("POST", "/api/v1/calendar/import"): ADMIN,
+    ("GET", "/api/v1/admin/agencies"): ADMIN,
+    ("POST", "/api/v1/admin/agencies"): ADMIN,
+    ("PATCH", "/api/v1/admin/agencies/{agency_id}"): ADMIN,
+    ("GET", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users/{user_id}/roles"): ADMIN,
+    ("DELETE", "/api/v1/admin/users/{user_id}/roles/{grant_id}"): ADMIN,
+    ("POST", "/api/v1/admin/users/{user_id}/password"): ADMIN,
+}
+ROLES = ["clerk", "head", "secrecy", "legal", "supervisor", "admin", "other_clerk", "other_head", None]
+OWN = {"clerk", "head", "secrecy", "legal", "supervisor", "admin"}
+
+
+def routes(app):
+    out = set()
+    for path, item in app.openapi()["paths"].items():
+        for method in item:
+            out.add((method.upper(), path))
+    return out
+
+
+def test_every_route_is_classified(api):
+    assert routes(api.client.app) == set(ACCESS)
+
+
+@pytest.fixture
+def case(api):
+    app = api.register()
+    for e in ("start_review", "accept"):
+        api.event("clerk", app["id"], e)
+    api.event("clerk", app["id"], "decide", {"outcome": "needs_creation", "details": {"reasons": "需加工"}})
+    detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
+    return {"app_id": app["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
+            "event": "legal_review", "year": 2026, "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
+            "grant_id": 1}
+
+
+BODIES = {  # valid bodies, so that authorisation — not validation — decides the answer
+    "/api/v1/applicants/{applicant_id}/reveal": {"reason": "核对身份"},
+    "/api/v1/letters/{letter_id}/void": {"reason": "测试"},
+    "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
+}
+
+
+def call(api, who, method, path, ids):
+    url = path.format(**ids)
+    kwargs = {}
+    if method in ("POST", "PATCH"):
+        kwargs["json"] = BODIES.get(path, {})
+    return api.client.request(method, url, headers=api.headers(who), **kwargs)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_matrix(api, case, who):
+    for (method, path), access in sorted(ACCESS.items()):
+        if path.endswith("/logout"):
+            continue  # would end this persona's session for the rest of the loop
+        r = call(api, who, method, path, case)
+        where = f"{who} {method} {path} → {r.status_code} {r.text[:120]}"
+        assert r.status_code < 500, where
+        if access == PUBLIC:
+            assert r.status_code not in (401, 403), where
+        elif who is None:
+            assert r.status_code == 401, where
+        elif access == USER:
+            assert r.status_code not in (401, 403, 404), where
+        elif access == CASE:
+            if who in OWN:
+                assert r.status_code != 404 and r.status_code != 401, where
+            else:
+                assert r.status_code in (403, 404), where
+        elif access == ADMIN:
+            assert (r.status_code != 403) == (who == "admin"), where
+
+
+def test_case_events_enforce_roles(api, case):
+    """The same route answers differently by role: legal review is the legal reviewer's."""
+    url_event = "legal_review"
+    assert api.event("clerk", case["app_id"], url_event, {"approve": True}).status_code == 403
+    assert api.event("supervisor", case["app_id"], url_event, {"approve": True}).status_code == 403
+    assert api.event("legal", case["app_id"], url_event, {"approve": True}).status_code == 200
