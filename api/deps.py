@@ -11,11 +11,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from engine.actors import Actor
-from engine.auth import NotAuthenticated, authenticate
+from engine.auth import AuthUser, NotAuthenticated, authenticate
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import Forbidden
-from engine.models import User
 from engine.services import local_today
 
 bearer = HTTPBearer(auto_error=False, description="登录后获得的令牌：Authorization: Bearer <token>")
@@ -33,7 +32,7 @@ def get_session() -> Iterator[Session]:
 @dataclass
 class Principal:
     actor: Actor
-    user: User
+    user: AuthUser
     token: str
 
 

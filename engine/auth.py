@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session, func, select, update
@@ -67,22 +69,50 @@ def login(session: Session, username: str, password: str, ip: str = "", user_age
     return token, user, expires
 
 
-def authenticate(session: Session, token: str) -> tuple[Actor, User]:
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first() if token else None
+@dataclass(frozen=True)
+class AuthUser:
+    """A plain snapshot of the authenticated user (safe to cache across sessions)."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+_CACHE: dict[str, tuple[float, Actor, AuthUser]] = {}
+CACHE_SECONDS = 5.0  # a token revoked in another process is refused here at most this much later
+
+
+def authenticate(session: Session, token: str) -> tuple[Actor, AuthUser]:
+    digest = _digest(token) if token else ""
+    hit = _CACHE.get(digest)
+    if hit and hit[0] > time.monotonic():
+        return hit[1], hit[2]
+    actor, user = _authenticate(session, digest)
+    if len(_CACHE) > 10_000:
+        _CACHE.clear()
+    _CACHE[digest] = (time.monotonic() + CACHE_SECONDS, actor, user)
+    return actor, user
+
+
+def _authenticate(session: Session, digest: str) -> tuple[Actor, AuthUser]:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first() if digest else None
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= _now():
         raise NotAuthenticated("登录已失效，请重新登录")
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise NotAuthenticated("账号已停用")
-    return load_actor(session, user.id), user
+    return load_actor(session, user.id), AuthUser(user.id, user.username, user.display_name)
 
 
 def logout(session: Session, token: str) -> None:
+    _CACHE.pop(_digest(token), None)
     session.exec(update(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
                  .values(revoked_at=_now()))
     session.commit()
 
 
 def revoke_all_tokens(session: Session, user_id: int) -> None:
+    for key in [k for k, v in _CACHE.items() if v[2].id == user_id]:
+        _CACHE.pop(key, None)
     session.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
                  .values(revoked_at=_now()))

@@ -8,6 +8,7 @@ services; the machine answers only "is this event defined from this state, and w
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -76,6 +77,7 @@ class StateHolder:
         return self.releases_information_flag
 
 
+logging.getLogger("transitions").setLevel(logging.WARNING)  # one INFO line per callback otherwise
 _local = threading.local()
 
 

@@ -221,6 +221,24 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
     }
 
 
+def event_result(session: Session, app: Application, event: Event, registry: CalendarRegistry, today: date) -> dict:
+    """The answer to an event: the summary, the clock, the letters and the audit record just written."""
+    agency = session.get(Agency, app.agency_id)
+    applicant = session.get(Applicant, app.applicant_id)
+    letters = list(session.exec(select(Letter).where(Letter.application_id == app.id).order_by(Letter.id)).all())
+    cal = registry.calendar(agency.region, provisional=True)
+    left = None
+    if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
+        left = cal.working_days_between(today, app.due_date) if today <= app.due_date else \
+            -cal.working_days_between(app.due_date, today)
+    return {**summary(app, applicant, left), "outcome_details": app.outcome_details,
+            "replied_on": _iso(app.replied_on), "replied_on_time": app.replied_on_time,
+            "letters": [letter_summary(x) for x in letters],
+            "event": {"seq": event.seq, "name": event.name, "label": EVENTS.get(event.name, event.name),
+                      "from": event.from_state, "to": event.to_state, "actor": event.actor_name, "role": event.role,
+                      "at": event.at.isoformat(), "changes": event.changes}}
+
+
 def letter_summary(x: Letter) -> dict:
     from .services.letters_due import LETTER_TYPES
 

@@ -141,7 +141,7 @@ def actions(app_id: AppId, p: Principal = Depends(current), session: Session = D
 
 @router.post("/applications/{app_id}/events/{event}", summary="触发事件",
              description="以事件的输入推进申请（每个事件一个事务，附审计记录）。可带 If-Match（ETag）；版本已变化时返回 409 及当前状态。"
-                         "各事件的输入示例见 examples。",
+                         "返回申请摘要、期限、文书清单和本次审计记录；完整详情请 GET 申请。各事件的输入示例见 examples。",
              responses={409: {"description": "状态不允许或版本冲突"}, 403: {"description": "角色不符"}})
 def fire_event(
     app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")], response: Response,
@@ -157,9 +157,8 @@ def fire_event(
     except Conflict as exc:
         exc.current = queries.summary(*_app_and_applicant(session, app_id), None)  # type: ignore[attr-defined]
         raise
-    data = queries.application_detail(session, p.actor, app_id, reg, day)
     response.headers["ETag"] = etag(result.application.version, app_id)
-    return data
+    return queries.event_result(session, result.application, result.event, reg, day)
 
 
 def _app_and_applicant(session: Session, app_id: int):
