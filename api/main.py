@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from . import problems
 from .middleware import RequestContext
-from .routers import admin, applications, auth, calendar, fees, health, letters
+from .routers import admin, alerts, applications, auth, calendar, fees, health, letters
 
 API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Start the scheduler with the app when OGI_SCHEDULER=1 (leader election keeps it single)."""
+    from engine.settings import get_settings
+
+    service = None
+    if get_settings().scheduler:
+        from engine.alerting.scheduler import SchedulerService
+
+        service = SchedulerService()
+        service.start()
+    yield
+    if service is not None:
+        service.stop()
 
 
 def create_app() -> FastAPI:
@@ -19,11 +36,13 @@ def create_app() -> FastAPI:
         title="OGI Workflow 依申请公开工作流引擎",
         version="0.1.0",
         description="政府信息公开申请办理：登记、审核、办理、答复、归档；工作日期限、收费核准、答复文书。",
+        lifespan=lifespan,
     )
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
-    for router in (auth.router, applications.router, letters.router, fees.router, calendar.router, admin.router):
+    for router in (auth.router, applications.router, letters.router, fees.router, alerts.router, calendar.router,
+                   admin.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

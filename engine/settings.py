@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = Field(default=Path("var"), description="imported calendars, frozen letters, uploads")
     timezone: str = "Asia/Shanghai"
+    scheduler: bool = Field(default=False, description="start the scheduler inside the API process (OGI_SCHEDULER=1)")
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "ogi@localhost"
     letter_template_dir: Path | None = Field(default=None, description="agency template overrides: <dir>/<agency code>/")
 
     @property

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from . import calendar_cmd, check_cmd, db_cmd, deadline_cmd, demo_cmd, fee_cmd, letters_cmd, serve_cmd, user_cmd
+from . import (
+    calendar_cmd,
+    check_cmd,
+    db_cmd,
+    deadline_cmd,
+    demo_cmd,
+    fee_cmd,
+    letters_cmd,
+    scheduler_cmd,
+    serve_cmd,
+    user_cmd,
+)
 
 app = typer.Typer(
     name="ogi",
@@ -21,6 +32,8 @@ app.command("deadline")(deadline_cmd.deadline)
 app.command("fee")(fee_cmd.fee)
 app.command("check")(check_cmd.check)
 app.command("demo")(demo_cmd.demo)
+app.command("scheduler")(scheduler_cmd.scheduler)
+app.command("sweep")(scheduler_cmd.sweep)
 app.command("serve")(serve_cmd.serve)
 
 

@@ -5,7 +5,7 @@ from .applicant import Applicant, mask_id, mask_phone
 from .auth import ApiToken, LoginFailure
 from .application import Application
 from .event import AccessLog, Event
-from .records import Alert, Consultation, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
+from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Applicant",
     "Application",
     "Consultation",
+    "Delivery",
     "Event",
     "FeeAssessment",
     "Letter",

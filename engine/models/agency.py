@@ -26,6 +26,9 @@ class AgencySettings(BaseModel):
     reply_series: str = "公开"  # 文号 series for replies: {code}{series}〔{year}〕{n}号 — letters issue
     notice_series: str = "公开告"
     fee_payment_instructions: str = "持本通知书到本机关政府信息公开受理窗口，按非税收入收缴规定缴纳，取得财政票据"
+    alert_thresholds: list[int] = PydField(default_factory=lambda: [5, 2, 1])  # working days left
+    webhook_url: str = ""  # JSON POST of every alert, signed (X-OGI-Signature: sha256=HMAC)
+    webhook_secret: str = ""
     traffic_yellow: int = PydField(default=5, ge=1, le=30)
     traffic_orange: int = PydField(default=2, ge=1, le=30)
 

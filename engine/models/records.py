@@ -144,3 +144,21 @@ class NumberSeries(SQLModel, table=True):
     series: str = Field(max_length=32)
     year: int
     last: int = 0
+
+
+class Delivery(SQLModel, table=True):
+    """One alert (or digest) to deliver over a channel; retried with backoff, never dropped."""
+
+    __tablename__ = "deliveries"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    alert_id: Optional[int] = Field(default=None, foreign_key="alerts.id", index=True)
+    channel: str = Field(max_length=16)  # email | webhook
+    target: str = Field(max_length=300)  # address or URL
+    subject: str = Field(default="", max_length=300)
+    body: str = ""
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | sent | failed (gave up)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
+    last_error: str = ""
+    sent_at: Optional[datetime] = Field(default=None, sa_column=utc_column(nullable=True))

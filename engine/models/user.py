@@ -39,6 +39,7 @@ class User(SQLModel, table=True):
     username: str = Field(index=True, unique=True, max_length=64)
     display_name: str = Field(max_length=100)
     password_hash: str = Field(default="", max_length=255)
+    email: str = Field(default="", max_length=200)  # for the daily digest
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

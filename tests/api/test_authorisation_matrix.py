@@ -16,6 +16,8 @@ ACCESS = {
     ("GET", "/api/v1/auth/me"): USER,
     ("GET", "/api/v1/fees/quote"): USER,
     ("GET", "/api/v1/applications"): USER,
+    ("GET", "/api/v1/alerts"): USER,
+    ("POST", "/api/v1/alerts/{alert_id}/read"): CASE,
     ("POST", "/api/v1/applications"): USER,
     ("GET", "/api/v1/applications/{app_id}"): CASE,
     ("GET", "/api/v1/applications/{app_id}/actions"): CASE,
@@ -64,7 +66,7 @@ def case(api):
     api.event("clerk", app["id"], "decide", {"outcome": "needs_creation", "details": {"reasons": "需加工"}})
     detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
     return {"app_id": app["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
-            "event": "legal_review", "year": 2026, "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
+            "event": "legal_review", "year": 2026, "alert_id": _alert(api, app["id"]), "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
             "grant_id": 1}
 
 
@@ -73,6 +75,20 @@ BODIES = {  # valid bodies, so that authorisation — not validation — decides
     "/api/v1/letters/{letter_id}/void": {"reason": "测试"},
     "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
 }
+
+
+def _alert(api, app_id):
+    from sqlmodel import Session
+
+    from engine.db import get_engine
+    from engine.models import Alert
+
+    with Session(get_engine()) as s:
+        alert = Alert(key=f"test:{app_id}", agency_id=api.world.agency_id, application_id=app_id, kind="due_soon",
+                      message="测试提醒")
+        s.add(alert)
+        s.commit()
+        return alert.id
 
 
 def call(api, who, method, path, ids):
