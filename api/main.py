@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from . import problems
 from .middleware import RequestContext
-from .routers import admin, alerts, applications, auth, calendar, fees, health, letters
+from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
 
 API_PREFIX = "/api/v1"
 
@@ -23,7 +23,9 @@ async def lifespan(app: FastAPI):
     if get_settings().scheduler:
         from engine.alerting.scheduler import SchedulerService
 
-        service = SchedulerService()
+        from .hooks import engine_hooks
+
+        service = SchedulerService(hooks=engine_hooks())
         service.start()
     yield
     if service is not None:
@@ -41,8 +43,8 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
-    for router in (auth.router, applications.router, letters.router, fees.router, alerts.router, calendar.router,
-                   admin.router):
+    for router in (auth.router, applications.router, letters.router, fees.router, alerts.router, reports.router,
+                   calendar.router, admin.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

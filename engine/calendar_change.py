@@ -11,7 +11,7 @@ from calendars import CalendarRegistry
 
 from .actors import Actor
 from .db import begin_write
-from .models import Agency, Application
+from .models import Agency, Alert, Application
 from .services.pipeline import Ctx, _claim_version, _snapshot, record_event, refresh_clock_cache
 from .states import OPEN_STATES
 
@@ -41,4 +41,9 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
             record_event(ctx, "recompute_deadline", app.status, app.status, {}, snap)
             changed.append({"application_id": app.id, "number": app.number, "agency_id": app.agency_id,
                             "before": before[0], "after": after[0], "provisional": after[1]})
+            session.add(Alert(key=f"{app.id}:deadline_changed:{after[0]}:{after[1]}", kind="deadline_changed",
+                              agency_id=app.agency_id, user_id=app.handling_clerk_id, application_id=app.id,
+                              due_date=after[0],
+                              message=f"放假安排更新：申请 {app.number} 的答复期限由{before[0] or '暂停'}"
+                                      f"{'（暂定）' if before[1] else ''}改为{after[0] or '暂停'}{'（暂定）' if after[1] else ''}"))
     return changed

@@ -60,5 +60,7 @@ EVENTS = {
     "reissue_letter": "重新出具文书",
     "edit_letter": "修改文书内容",
     "recompute_deadline": "重新计算期限",
+    "record_review_case": "登记复议诉讼案件",
 }
-RECORD_EVENTS = ("issue_letter", "void_letter", "reissue_letter", "edit_letter", "recompute_deadline")
+RECORD_EVENTS = ("issue_letter", "void_letter", "reissue_letter", "edit_letter", "recompute_deadline",
+                 "record_review_case")

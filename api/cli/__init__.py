@@ -12,6 +12,7 @@ from . import (
     demo_cmd,
     fee_cmd,
     letters_cmd,
+    report_cmd,
     scheduler_cmd,
     serve_cmd,
     user_cmd,
@@ -28,6 +29,7 @@ app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
 app.add_typer(letters_cmd.app, name="letters")
+app.add_typer(report_cmd.app, name="report")
 app.command("deadline")(deadline_cmd.deadline)
 app.command("fee")(fee_cmd.fee)
 app.command("check")(check_cmd.check)

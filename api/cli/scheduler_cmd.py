@@ -14,9 +14,12 @@ def scheduler() -> None:
     import logging
 
     from engine.alerting.scheduler import SchedulerService
+    from engine.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    service = SchedulerService()
+    from letters.hooks import make_hooks
+
+    service = SchedulerService(hooks=make_hooks(get_settings().letter_template_dir))
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())

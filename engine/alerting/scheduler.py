@@ -67,12 +67,11 @@ class LeaderLock:
             self._file = None
 
 
-def sweep_job() -> None:
+def sweep_job(hooks: dict) -> None:
     from ..services import local_today
     from .delivery import deliver_pending
     from .sweep import run_sweep
 
-    hooks = _hooks()
     report = run_sweep(new_session, get_registry(), local_today(), hooks)
     with new_session() as s:
         result = deliver_pending(s, get_settings())
@@ -96,21 +95,11 @@ def deliver_job() -> None:
         deliver_pending(s, get_settings())
 
 
-def _hooks() -> dict:
-    """Lapses draft letters only; rendering is not needed, but pass the real hooks when available."""
-    try:
-        from letters.hooks import make_hooks  # the front end's choice; imported lazily, never at module import
-
-        return make_hooks(get_settings().letter_template_dir)
-    except ImportError:  # pragma: no cover
-        return {}
-
-
-def build_scheduler() -> BackgroundScheduler:
+def build_scheduler(hooks: dict | None = None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=SHANGHAI, job_defaults={"coalesce": True, "max_instances": 1,
                                                                      "misfire_grace_time": 600})
     scheduler.add_job(sweep_job, IntervalTrigger(minutes=15, timezone=SHANGHAI), id="sweep", name="期限扫描",
-                      next_run_time=None)
+                      args=[hooks or {}], next_run_time=None)
     scheduler.add_job(digest_job, CronTrigger(hour=8, minute=30, timezone=SHANGHAI), id="digest", name="每日摘要")
     scheduler.add_job(deliver_job, IntervalTrigger(minutes=1, timezone=SHANGHAI), id="deliver", name="投递重试")
     return scheduler
@@ -119,8 +108,10 @@ def build_scheduler() -> BackgroundScheduler:
 class SchedulerService:
     """Starts the scheduler only while holding the leader lock; otherwise waits to take over."""
 
-    def __init__(self, settings: Settings | None = None, retry_seconds: float = 30.0) -> None:
+    def __init__(self, settings: Settings | None = None, retry_seconds: float = 30.0, hooks: dict | None = None) -> None:
+        """``hooks``: the letter-side steps (the front end passes them; the engine never imports letters/)."""
         self.settings = settings or get_settings()
+        self.hooks = hooks or {}
         self.retry_seconds = retry_seconds
         self.lock = LeaderLock(get_engine(self.settings.database_url), self.settings.data_dir)
         self.scheduler: BackgroundScheduler | None = None
@@ -133,7 +124,7 @@ class SchedulerService:
             if self.lock.try_acquire():
                 log.info("scheduler: leader")
                 self.leading.set()
-                self.scheduler = build_scheduler()
+                self.scheduler = build_scheduler(self.hooks)
                 self.scheduler.start()
                 self.scheduler.modify_job("sweep", next_run_time=__import__("datetime").datetime.now(SHANGHAI))
                 self._stop.wait()

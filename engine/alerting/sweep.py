@@ -52,10 +52,10 @@ def _insert_alerts(session: Session, rows: list[dict]) -> int:
         return 0
     table = Alert.__table__
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(rows)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
-    result = session.execute(stmt)
-    return max(result.rowcount or 0, 0)
+    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+    stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    # executemany with RETURNING: SQLAlchemy batches it into multi-row statements ("insertmanyvalues")
+    return len(session.execute(stmt, rows).all())
 
 
 class _Batch:
@@ -67,7 +67,7 @@ class _Batch:
         self.rows.append({"key": key[:200], "kind": kind, "message": message, "agency_id": agency_id,
                           "user_id": user_id, "application_id": application_id, "due_date": due,
                           "created_at": datetime.now(timezone.utc)})
-        if len(self.rows) >= 500:
+        if len(self.rows) >= 5000:
             self.flush()
 
     def flush(self) -> None:

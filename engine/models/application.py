@@ -21,6 +21,8 @@ class Application(SQLModel, table=True):
     __table_args__ = (
         Index("ix_applications_agency_status_due", "agency_id", "status", "due_date"),
         Index("ix_applications_applicant_received", "applicant_id", "received_date"),
+        Index("ix_applications_agency_received", "agency_id", "received_date"),  # reports: new, carried
+        Index("ix_applications_agency_concluded", "agency_id", "concluded_on"),  # reports: concluded
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -3,7 +3,18 @@
 Importing this package registers every event handler with the pipeline.
 """
 
-from . import closing, consultation, correction, decision, extension, fees, intake, letter_records, reasons  # noqa: F401
+from . import (  # noqa: F401  (importing registers the handlers)
+    closing,
+    consultation,
+    correction,
+    decision,
+    extension,
+    fees,
+    intake,
+    letter_records,
+    reasons,
+    review_cases,
+)
 from .intake import register
 from .pipeline import EVENT_SPECS, FireResult, available_actions, fire, local_today
 

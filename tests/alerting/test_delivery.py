@@ -126,7 +126,7 @@ def test_two_schedulers_one_leader(pg_url, monkeypatch, tmp_path):
     settings_mod.get_settings.cache_clear()
     import engine.alerting.scheduler as sched
 
-    monkeypatch.setattr(sched, "build_scheduler", lambda: _NoJobs())
+    monkeypatch.setattr(sched, "build_scheduler", lambda hooks=None: _NoJobs())
     a, b = SchedulerService(retry_seconds=0.2), SchedulerService(retry_seconds=0.2)
     a.start()
     assert a.leading.wait(5)

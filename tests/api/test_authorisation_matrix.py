@@ -3,7 +3,12 @@ route without an entry in ACCESS fails this test until someone decides who may u
 
 import pytest
 
-PUBLIC, USER, CASE, ADMIN = "public", "user", "case", "admin"
+PUBLIC, USER, CASE, ADMIN, REPORT = "public", "user", "case", "admin", "report"
+QUERIES = {  # query strings for routes that need them (the DEMO agency's own report)
+    "/api/v1/reports/annual": "?agency=DEMO&year=2026",
+    "/api/v1/reports/annual/cell": "?agency=DEMO&year=2026&row=1&column=total",
+    "/api/v1/reports/audit": "?agency=DEMO&from=2026-01-01&to=2026-12-31",
+}
 
 # (method, path) → access class. CASE routes belong to an application of an agency.
 ACCESS = {
@@ -17,6 +22,9 @@ ACCESS = {
     ("GET", "/api/v1/fees/quote"): USER,
     ("GET", "/api/v1/applications"): USER,
     ("GET", "/api/v1/alerts"): USER,
+    ("GET", "/api/v1/reports/annual"): REPORT,
+    ("GET", "/api/v1/reports/annual/cell"): REPORT,
+    ("GET", "/api/v1/reports/audit"): REPORT,
     ("POST", "/api/v1/alerts/{alert_id}/read"): CASE,
     ("POST", "/api/v1/applications"): USER,
     ("GET", "/api/v1/applications/{app_id}"): CASE,
@@ -92,7 +100,7 @@ def _alert(api, app_id):
 
 
 def call(api, who, method, path, ids):
-    url = path.format(**ids)
+    url = path.format(**ids) + QUERIES.get(path, "")
     kwargs = {}
     if method in ("POST", "PATCH"):
         kwargs["json"] = BODIES.get(path, {})
@@ -113,6 +121,8 @@ def test_matrix(api, case, who):
             assert r.status_code == 401, where
         elif access == USER:
             assert r.status_code not in (401, 403, 404), where
+        elif access == REPORT:
+            assert (r.status_code == 403) == (who not in OWN), where
         elif access == CASE:
             if who in OWN:
                 assert r.status_code != 404 and r.status_code != 401, where

@@ -39,5 +39,10 @@ def test_import_recomputes_and_audits(db, tmp_path):
     assert ev.name == "recompute_deadline" and ev.role == "system" and ev.from_state == ev.to_state
     assert len(w.events(early)) == 1
     with w.session() as s:
+        from engine.models import Alert
+
+        alert = s.exec(select(Alert).where(Alert.kind == "deadline_changed")).one()
+        assert alert.application_id == late and "2027-01-13" in alert.message
+    with w.session() as s:
         assert run_checks(s, registry, date(2026, 12, 16)) == []
         assert len(s.exec(select(Application)).all()) == 2
