@@ -3,11 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils chromium
 export OGI_DATA_DIR ?= var
 export DATABASE_URL ?= sqlite:///var/ogi.db
 
-.PHONY: run test setup system-packages db demo serve lock bench samples clean help
+.PHONY: run test setup system-packages db demo serve lock bench samples screenshots clean help
 
 help:
 	@echo "make run   — set up everything and serve on http://127.0.0.1:8000"
@@ -52,6 +52,9 @@ serve: setup
 
 samples: setup
 	$(BIN)/ogi letters samples --out docs/samples
+
+screenshots: setup
+	$(BIN)/python -m tests.e2e.screenshots --out docs/screenshots
 
 bench: setup
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -43,6 +44,12 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
+    from fastapi.staticfiles import StaticFiles
+
+    from .web import pages
+
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(pages.router)
     for router in (auth.router, applications.router, letters.router, fees.router, alerts.router, reports.router,
                    calendar.router, admin.router):
         app.include_router(router, prefix=API_PREFIX)

@@ -1,0 +1,431 @@
+"""Workbench pages. Thin: read the form, call one engine function, render the answer in Chinese."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import func, select
+
+from engine import auth, queries, services
+from engine.db import new_session
+from engine.errors import DomainError
+from engine.models import Agency, Alert, Application, RoleGrant, User
+from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from engine.models.user import ROLE_ZH
+from engine.outcomes import OUTCOMES
+from engine.receipt import CHANNELS
+from engine.services.intake import DELIVERIES, FORMS
+from engine.settings import get_settings
+from engine.states import EVENTS, OPEN_STATES, STATES
+
+from ..deps import SESSION_COOKIE, registry, today
+from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
+from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates" / "web"))
+templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTCOMES=OUTCOMES,
+                             CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()})
+
+
+def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTMLResponse:
+    roles = sorted({(aid, role) for aid, role in p.actor.grants}) if p else []
+    resp = templates.TemplateResponse(request, name, {
+        "p": p, "csrf": csrf_for(p.token) if p else "", "roles": roles, "flash": request.query_params.get("msg"),
+        "flash_bad": request.query_params.get("bad"), **ctx}, status_code=status)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def with_msg(url: str, msg: str, bad: bool = False) -> RedirectResponse:
+    sep = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{sep}{'bad' if bad else 'msg'}={quote(msg)}", status_code=303)
+
+
+# -- login ----------------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html", None, next=request.query_params.get("next", "/"))
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = str(form.get("next") or "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+
+    def go():
+        with new_session() as s:
+            return auth.login(s, username, password, request.client.host if request.client else "",
+                              request.headers.get("user-agent", ""))
+
+    try:
+        token, _, _ = await run_in_threadpool(go)
+    except DomainError as exc:
+        return render(request, "login.html", None, status=exc.status if exc.status != 401 else 200,
+                      error=exc.message, next=target, username=username)
+    resp = RedirectResponse(target, status_code=303)
+    set_session_cookie(resp, token, secure=request.url.scheme == "https")
+    return resp
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    with new_session() as s:
+        p = principal(request, s)
+        if p and csrf_ok(p, form.get(CSRF_FIELD)):
+            auth.logout(s, p.token)
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+# -- my queue -------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def queue(request: Request) -> Response:
+    q = request.query_params
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        day, reg = today(), registry()
+        statuses = [x for x in q.getlist("status") if x in STATES] or None
+        f = queries.ListFilters(
+            status=statuses, clerk_id=int(q["clerk"]) if q.get("clerk", "").isdigit() else None,
+            text=q.get("q") or None, due_within=int(q["due_within"]) if q.get("due_within", "").isdigit() else None,
+            overdue=True if q.get("overdue") == "1" else None, open_only=not statuses, page=max(int(q.get("page", "1") or 1), 1)
+            if q.get("page", "1").isdigit() else 1, page_size=50)
+        listing = queries.list_applications(s, p.actor, f, reg, day)
+        ids = queries.visible_agency_ids(s, p.actor)
+        counts = dict(s.exec(select(Application.status, func.count()).where(Application.agency_id.in_(ids))
+                             .group_by(Application.status)).all()) if ids else {}
+        clerks = s.exec(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+            RoleGrant.agency_id.in_(ids), RoleGrant.role == "clerk")).all() if ids else []
+        unread = s.exec(select(Alert).where(Alert.read_at.is_(None), (Alert.user_id == p.user.id) | (
+            Alert.user_id.is_(None) & Alert.agency_id.in_(ids))).order_by(Alert.created_at.desc()).limit(8)).all()
+        return render(request, "queue.html", p, listing=listing, counts=counts, clerks=clerks, unread=unread, q=q,
+                      open_states=OPEN_STATES)
+
+
+# -- register -------------------------------------------------------------------------------------------
+
+
+def _register_ctx(**extra):
+    return {"channels": CHANNELS, "id_types": ID_TYPES, "kinds": APPLICANT_KINDS, "subtypes": LEGAL_SUBTYPES,
+            "forms": FORMS, "deliveries": DELIVERIES, "today": today().isoformat(), **extra}
+
+
+@router.get("/applications/new")
+def register_page(request: Request) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        return render(request, "register.html", p, values={}, errors={}, **_register_ctx())
+
+
+def _register_inputs(form) -> dict:
+    channel = str(form.get("channel", ""))
+    applicant = {k: str(form.get(f"a_{k}", "")).strip() for k in ("kind", "subtype", "name", "id_type", "id_number",
+                                                                  "phone", "email", "address", "postcode")}
+    if not applicant["subtype"]:
+        applicant.pop("subtype")
+    return {"applicant": applicant, "channel": channel,
+            "channel_facts": {FACT_FIELDS.get(channel, "date"): str(form.get("fact_date", ""))} if form.get("fact_date") else {},
+            "request_text": str(form.get("request_text", "")), "purpose": str(form.get("purpose", "")),
+            "form_wanted": str(form.get("form_wanted", "")), "delivery_wanted": str(form.get("delivery_wanted", ""))}
+
+
+@router.post("/applications/preview", response_class=HTMLResponse)
+async def register_preview(request: Request) -> Response:
+    """htmx: the derived receipt date, due date, the applicant's count this month and possible repeats."""
+    form = await request.form()
+
+    def work():
+        from engine.app_clock import compute_with_fallback
+        from engine.clock import ClockSpec
+        from engine.models import Applicant
+        from engine.receipt import derive_receipt_date
+        from engine.signals import REPEAT_THRESHOLD, monthly_count
+
+        with new_session() as s:
+            p = principal(request, s)
+            if p is None:
+                return "<p class='error'>请先登录</p>"
+            data = _register_inputs(form)
+            try:
+                received, _ = derive_receipt_date(data["channel"], data["channel_facts"], today())
+            except DomainError as exc:
+                return f"<p class='error'>{exc.message}</p>"
+            agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
+            agency = s.get(Agency, agency_ids[0]) if agency_ids else None
+            if agency is None:
+                return "<p class='error'>当前用户不是经办人</p>"
+            _, state = compute_with_fallback(registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
+            badge = '<span class="badge provisional">暂定</span>' if state.provisional else ""
+            parts = [f"<p>收到申请之日：<b>{received}</b>；第0日：{state.day0}；答复期限：<b>{state.due}</b>{badge}</p>"]
+            applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
+                                                       Applicant.id_number == data["applicant"]["id_number"].upper())).first()
+            if applicant:
+                from rapidfuzz import fuzz
+
+                n = monthly_count(s, applicant.id, received, agency.id)
+                parts.append(f"<p>该申请人本月已提出 <b>{n}</b> 件申请（本件为第{n + 1}件）。</p>")
+                earlier = s.exec(select(Application).where(Application.applicant_id == applicant.id,
+                                                           Application.agency_id == agency.id).limit(200)).all()
+                hits = [a for a in earlier if max(fuzz.token_set_ratio(data["request_text"], a.request_text),
+                                                  fuzz.partial_ratio(data["request_text"], a.request_text)) >= REPEAT_THRESHOLD]
+                if hits and data["request_text"]:
+                    from markupsafe import escape
+
+                    parts.append("<p class='error'>可能重复申请（条例第三十六条第（六）项），请核对：" + "、".join(
+                        f"<a href='/applications/{a.id}'>{escape(a.number)}</a>" for a in hits[:5]) + "</p>")
+            else:
+                parts.append("<p class='muted'>新申请人（本月第1件）。</p>")
+            return "".join(parts)
+
+    return HTMLResponse(await run_in_threadpool(work))
+
+
+@router.post("/applications/new")
+async def register(request: Request) -> Response:
+    form = await request.form()
+
+    def work():
+        with new_session() as s:
+            p = principal(request, s)
+            if p is None:
+                return login_redirect(request)
+            if not csrf_ok(p, form.get(CSRF_FIELD)):
+                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            data = _register_inputs(form)
+            agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
+            try:
+                if not agency_ids:
+                    from engine.errors import Forbidden
+
+                    raise Forbidden("登记须由经办人办理")
+                app, _ = services.register(s, p.actor, agency_ids[0], data, today=today(), registry=registry())
+            except DomainError as exc:
+                field = (exc.field or "").replace("applicant.", "a_").replace("channel_facts.", "fact_")
+                field = "fact_date" if field.startswith("fact_") else field
+                return render(request, "register.html", p, status=422, values=dict(form), errors={field or "_": exc.message},
+                              **_register_ctx())
+            return with_msg(f"/applications/{app.id}", f"已登记，编号 {app.number}")
+
+    return await run_in_threadpool(work)
+
+
+# -- the application page --------------------------------------------------------------------------------
+
+
+@router.get("/applications/{app_id}")
+def application_page(request: Request, app_id: int) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        try:
+            detail = queries.application_detail(s, p.actor, app_id, registry(), today(), with_explanation=True)
+            actions = services.available_actions(s, p.actor, app_id, today=today(), registry=registry())
+        except DomainError as exc:
+            return render(request, "error.html", p, status=exc.status, message=exc.message)
+        errors = {"event": request.query_params.get("event"), "message": request.query_params.get("bad")}
+        return render(request, "application.html", p, a=detail, actions=actions, fields=EVENT_FIELDS, errors=errors,
+                      values={})
+
+
+@router.post("/applications/{app_id}/events/{event}")
+async def fire_event(request: Request, app_id: int, event: str) -> Response:
+    form = await request.form()
+
+    def work():
+        from api.hooks import engine_hooks
+
+        with new_session() as s:
+            p = principal(request, s)
+            if p is None:
+                return login_redirect(request)
+            if not csrf_ok(p, form.get(CSRF_FIELD)):
+                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            version = form.get("version")
+            try:
+                inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
+                services.fire(s, p.actor, app_id, event, inputs, expected_version=int(version) if version else None,
+                              today=today(), registry=registry(), hooks=engine_hooks())
+            except DomainError as exc:
+                field = f"（{exc.field}）" if exc.field else ""
+                return with_msg(f"/applications/{app_id}?event={event}", f"{EVENTS.get(event, event)}未完成：{exc.message}{field}", bad=True)
+            return with_msg(f"/applications/{app_id}", f"已{EVENTS.get(event, event)}")
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/letters/{letter_id}/{op}")
+async def letter_op(request: Request, letter_id: int, op: str) -> Response:
+    form = await request.form()
+
+    def work():
+        from api.hooks import engine_hooks
+        from engine.models import Letter
+
+        with new_session() as s:
+            p = principal(request, s)
+            if p is None:
+                return login_redirect(request)
+            if not csrf_ok(p, form.get(CSRF_FIELD)) or op not in ("issue", "void", "reissue"):
+                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            letter = s.get(Letter, letter_id)
+            if letter is None:
+                return render(request, "error.html", p, status=404, message="文书不存在")
+            event = {"issue": "issue_letter", "void": "void_letter", "reissue": "reissue_letter"}[op]
+            inputs = {"letter_id": letter_id, **({"reason": str(form.get("reason", ""))} if op == "void" else {})}
+            try:
+                services.fire(s, p.actor, letter.application_id, event, inputs, today=today(), registry=registry(),
+                              hooks=engine_hooks())
+            except DomainError as exc:
+                return with_msg(f"/applications/{letter.application_id}", exc.message, bad=True)
+            return with_msg(f"/applications/{letter.application_id}", f"已{EVENTS[event]}")
+
+    return await run_in_threadpool(work)
+
+
+# -- approvals, reports, admin ----------------------------------------------------------------------------
+
+
+@router.get("/approvals")
+def approvals(request: Request) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        heads = {aid for aid, r in p.actor.grants if r == "head"}
+        supervised = {aid for aid, r in p.actor.grants if r == "supervisor"}
+        child = set(s.exec(select(Agency.id).where(Agency.competent_department_id.in_(supervised))).all()) if supervised else set()
+        ext = s.exec(select(Application).where(Application.agency_id.in_(heads), Application.extension_requested_days.is_not(None),
+                                               Application.status.in_(OPEN_STATES))).all() if heads else []
+        sign = s.exec(select(Application).where(Application.agency_id.in_(heads), Application.status == "reply_drafting")).all() if heads else []
+        fees = s.exec(select(Application).where(Application.agency_id.in_(child | heads), Application.status == "awaiting_fee_approval")).all()
+        return render(request, "approvals.html", p, ext=ext, sign=sign, fees=fees)
+
+
+@router.get("/reports")
+def reports(request: Request) -> Response:
+    from api.exports.annual import audit_to_html, to_html
+    from engine.reports.annual import annual_report, cell_applications
+    from letters.audit_report import audit_report
+
+    q = request.query_params
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        agencies = [s.get(Agency, aid) for aid in sorted(queries.visible_agency_ids(s, p.actor))]
+        agencies = [a for a in agencies if a]
+        if not agencies:
+            return render(request, "error.html", p, status=403, message="没有可查看报表的机关")
+        code = q.get("agency") or next((a.code for a in agencies if a.competent_department_id), agencies[0].code)
+        agency = next((a for a in agencies if a.code == code), None)
+        if agency is None:
+            return render(request, "error.html", p, status=404, message="机关不存在")
+        year = int(q["year"]) if q.get("year", "").isdigit() else today().year
+        kind = q.get("kind", "annual")
+        if q.get("row") and q.get("column"):
+            try:
+                cell = cell_applications(s, [agency.id], year, q["row"], q["column"])
+            except DomainError as exc:
+                return render(request, "error.html", p, status=exc.status, message=exc.message)
+            return render(request, "cell.html", p, cell=cell, agency=agency, year=year, row=q["row"], column=q["column"])
+        if kind == "audit":
+            start = date.fromisoformat(q["from"]) if q.get("from") else date(year, 1, 1)
+            end = date.fromisoformat(q["to"]) if q.get("to") else date(year, 12, 31)
+            body = audit_to_html(audit_report(s, [agency.id], start, end, registry()), agency.name)
+        else:
+            report = annual_report(s, [agency.id], year).as_dict()
+            body = to_html(report, f"/reports?agency={agency.code}&year={year}")
+        inner = body.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        return render(request, "reports.html", p, agencies=agencies, agency=agency, year=year, kind=kind, inner=inner)
+
+
+@router.get("/admin")
+def admin_page(request: Request) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        admin_of = {aid for aid, r in p.actor.grants if r == "admin"}
+        if not admin_of:
+            return render(request, "error.html", p, status=403, message="需要系统管理员角色")
+        agencies = s.exec(select(Agency).order_by(Agency.id)).all()
+        grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
+            RoleGrant.agency_id.in_(admin_of)).order_by(User.username)).all()
+        return render(request, "admin.html", p, agencies=agencies, grants=grants, admin_of=admin_of,
+                      years=registry().years(), roles=ROLE_ZH, problems=None)
+
+
+@router.post("/admin/{op}")
+async def admin_op(request: Request, op: str) -> Response:
+    form = await request.form()
+
+    def work():
+        import tempfile
+
+        from calendars import CalendarFileInvalid
+        from engine import admin as admin_svc
+
+        with new_session() as s:
+            p = principal(request, s)
+            if p is None:
+                return login_redirect(request)
+            admin_of = {aid for aid, r in p.actor.grants if r == "admin"}
+            if not admin_of or not csrf_ok(p, form.get(CSRF_FIELD)):
+                return render(request, "error.html", p, status=403, message="需要系统管理员角色，或表单已过期")
+            try:
+                if op == "user":
+                    agency_id = int(str(form.get("agency_id", "0")))
+                    if agency_id not in admin_of:
+                        raise DomainError("只能为本人担任系统管理员的机关添加用户")
+                    user = admin_svc.create_user(s, username=str(form.get("username", "")).strip(),
+                                                 display_name=str(form.get("name", "")).strip(), password=str(form.get("password", "")))
+                    admin_svc.grant(s, user, s.get(Agency, agency_id), str(form.get("role", "")))
+                    s.commit()
+                    return with_msg("/admin", f"已添加用户 {user.username}")
+                if op == "calendar":
+                    text = str(form.get("content", ""))
+                    with tempfile.TemporaryDirectory() as tmp:
+                        path = Path(tmp) / "upload.yaml"
+                        path.write_text(text, encoding="utf-8")
+                        result = registry().import_file(path)
+                    from engine.calendar_change import recompute_open_deadlines
+
+                    changes = recompute_open_deadlines(s, registry(), today())
+                    return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(changes)}件申请的期限已重新计算")
+            except CalendarFileInvalid as exc:
+                agencies = s.exec(select(Agency).order_by(Agency.id)).all()
+                grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
+                    RoleGrant.agency_id.in_(admin_of))).all()
+                return render(request, "admin.html", p, status=422, agencies=agencies, grants=grants, admin_of=admin_of,
+                              years=registry().years(), roles=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
+            except DomainError as exc:
+                s.rollback()
+                return with_msg("/admin", exc.message, bad=True)
+            return with_msg("/admin", "未知操作", bad=True)
+
+    return await run_in_threadpool(work)
+
+
+_ = get_settings

@@ -1,0 +1,85 @@
+"""``make screenshots``: the main workbench pages over the demo data, saved to docs/screenshots/.
+
+Run: .venv/bin/python -m tests.e2e.screenshots [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "demo-password-1"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/ogi.db", "OGI_DATA_DIR": tmp}
+        ogi = str(Path(sys.executable).parent / "ogi")
+        subprocess.run([ogi, "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([ogi, "demo", "--password", PASSWORD], env=env, check=True, capture_output=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
+                                  cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            time.sleep(3)
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[
+                    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"])
+
+                def session(user, width=1366, height=768):
+                    page = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN").new_page()
+                    page.goto(f"{base}/login")
+                    page.fill("#username", user)
+                    page.fill("#password", PASSWORD)
+                    page.click("button[type=submit]")
+                    page.wait_for_url(f"{base}/")
+                    return page
+
+                clerk = session("clerk1")
+                clerk.screenshot(path=str(out / "queue.png"), full_page=True)
+                first = clerk.locator("tbody a").first.get_attribute("href")
+                clerk.goto(f"{base}{first}")
+                clerk.click("summary:text('期限计算明细')")
+                clerk.screenshot(path=str(out / "application.png"), full_page=True)
+                clerk.goto(f"{base}/applications/new")
+                clerk.screenshot(path=str(out / "register.png"), full_page=True)
+                head = session("head1")
+                head.goto(f"{base}/approvals")
+                head.screenshot(path=str(out / "approvals.png"), full_page=True)
+                legal = session("legal1")
+                legal.goto(f"{base}/reports")
+                legal.screenshot(path=str(out / "annual-report.png"), full_page=True)
+                legal.goto(f"{base}/reports?kind=audit")
+                legal.screenshot(path=str(out / "audit-report.png"), full_page=True)
+                admin = session("admin")
+                admin.goto(f"{base}/admin")
+                admin.screenshot(path=str(out / "admin.png"), full_page=True)
+                tablet = session("clerk1", 820, 1180)
+                tablet.screenshot(path=str(out / "queue-tablet.png"), full_page=False)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()
