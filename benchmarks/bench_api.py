@@ -29,15 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
 
 from calendars import CalendarRegistry  # noqa: E402
 from engine import admin, services  # noqa: E402
 from engine.actors import load_actor  # noqa: E402
 from engine.check import run_checks  # noqa: E402
-from engine.db import make_engine, normalise_url  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from benchmarks._pg import pg_schema  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.models import ApiToken, Application, Event  # noqa: E402
 
 SCHEMA = "ogi_bench_api"
@@ -141,13 +140,13 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--no-kill", action="store_true")
     args = parser.parse_args()
-    base_url = normalise_url(os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-    admin_engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
-    url = base_url + ("&" if "?" in base_url else "?") + f"options=-csearch_path%3D{SCHEMA}"
-    upgrade(url)
+    with pg_schema(SCHEMA) as url:
+        good = run(url, args)
+    print("RESULT:", "targets met" if good else "TARGETS MISSED")
+    raise SystemExit(0 if good else 1)
+
+
+def run(url: str, args) -> bool:
     print(f"preparing {args.apps} applications…")
     ids, tokens = prepare(url, args.apps)
     port = free_port()
@@ -210,11 +209,7 @@ def main() -> None:
           f"(non-zero only for requests whose worker died after commit: {len(errors)} transport errors)")
     print(f"  ogi check: {'no problems' if not problems else problems[:5]}")
     engine.dispose()
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-    good = rate >= 300 and p99 < 100 and not problems and 0 <= lost_or_doubled <= len(errors)
-    print("RESULT:", "targets met" if good else "TARGETS MISSED")
-    raise SystemExit(0 if good else 1)
+    return rate >= 300 and p99 < 100 and not problems and 0 <= lost_or_doubled <= len(errors)
 
 
 if __name__ == "__main__":

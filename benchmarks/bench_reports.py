@@ -8,7 +8,6 @@ Run: .venv/bin/python benchmarks/bench_reports.py [--rows 1000000]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -20,7 +19,8 @@ import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from engine import admin  # noqa: E402
-from engine.db import make_engine, normalise_url  # noqa: E402
+from benchmarks._pg import pg_schema  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.migrate import upgrade  # noqa: E402
 from engine.models import Agency  # noqa: E402
 from engine.outcomes import GROUNDS, OUTCOMES  # noqa: E402
@@ -96,19 +96,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     worst = []
-    base = normalise_url(os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     try:
-        admin_engine = sa.create_engine(base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-            conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
-        url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{SCHEMA}"
-        upgrade(url)
-        engine = make_engine(url)
-        worst.append(measure("PostgreSQL", engine, args.rows))
-        engine.dispose()
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        with pg_schema(SCHEMA) as url:
+            engine = make_engine(url)
+            worst.append(measure("PostgreSQL", engine, args.rows))
+            engine.dispose()
     except sa.exc.OperationalError as exc:
         print(f"PostgreSQL: skipped ({exc.__class__.__name__})")
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,6 @@ Run: .venv/bin/python benchmarks/bench_sweep.py [--rows 1000000]
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import time
@@ -18,14 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from calendars import CalendarRegistry  # noqa: E402
 from engine import admin  # noqa: E402
 from engine.alerting.sweep import run_sweep  # noqa: E402
-from engine.db import make_engine, normalise_url  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.db import make_engine  # noqa: E402
+from benchmarks._pg import pg_schema  # noqa: E402
 
 SCHEMA = "ogi_bench_sweep"
 
@@ -36,13 +34,13 @@ def main() -> None:
     parser.add_argument("--today", default="2026-06-15")
     args = parser.parse_args()
     today = date.fromisoformat(args.today)
-    base = normalise_url(os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-    admin_engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
-    url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{SCHEMA}"
-    upgrade(url)
+    with pg_schema(SCHEMA) as url:
+        ok = run(url, args.rows, today)
+    print("RESULT:", "targets met" if ok else "TARGETS MISSED")
+    raise SystemExit(0 if ok else 1)
+
+
+def run(url: str, rows_n: int, today: date) -> bool:
     engine = make_engine(url)
     with Session(engine) as s:
         admin.create_agency(s, code="GOV", name="政府办")
@@ -65,27 +63,23 @@ def main() -> None:
                 'electronic', 'email', 'handling', '{{}}', {user_id}, {user_id}, '[]', 0, '', '',
                 DATE '{today}' + (mod(g, 64) - 4), false, CASE WHEN mod(g, 10) = 0 THEN 'paused' ELSE 'running' END,
                 1, now(), now()
-            FROM generate_series(1, {args.rows}) g""")
+            FROM generate_series(1, {rows_n}) g""")
         conn.exec_driver_sql("ANALYZE applications")
-    print(f"generated {args.rows:,} open applications in {time.perf_counter() - t0:.1f} s")
+    print(f"generated {rows_n:,} open applications in {time.perf_counter() - t0:.1f} s")
     registry = CalendarRegistry(import_dir=None)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     report = run_sweep(lambda: Session(engine, expire_on_commit=False), registry, today, {})
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"sweep over {args.rows:,} open applications: {elapsed:.1f} s (target < 60 s); "
+    print(f"sweep over {rows_n:,} open applications: {elapsed:.1f} s (target < 60 s); "
           f"peak RSS {peak:.0f} MB (before the sweep {rss0:.0f} MB; target < 500 MB)")
     print(f"  {report}")
     t0 = time.perf_counter()
     again = run_sweep(lambda: Session(engine, expire_on_commit=False), registry, today, {})
     print(f"second sweep (idempotent): {time.perf_counter() - t0:.1f} s; new alerts {sum(again.alerts.values())}")
     engine.dispose()
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-    ok = elapsed < 60 and peak < 500 and sum(again.alerts.values()) == 0
-    print("RESULT:", "targets met" if ok else "TARGETS MISSED")
-    raise SystemExit(0 if ok else 1)
+    return elapsed < 60 and peak < 500 and sum(again.alerts.values()) == 0
 
 
 if __name__ == "__main__":

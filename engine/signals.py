@@ -30,17 +30,21 @@ def monthly_count(session: Session, applicant_id: int, day: date, agency_id: int
 
 
 def possible_repeats(session: Session, app: Application, limit: int = 5) -> list[dict]:
-    earlier = session.exec(
-        select(Application).where(
-            Application.applicant_id == app.applicant_id, Application.agency_id == app.agency_id,
-            Application.id != app.id,
-        ).order_by(Application.received_date.desc()).limit(200)
-    ).all()
+    return similar_requests(session, app.applicant_id, app.agency_id, app.request_text, exclude_id=app.id, limit=limit)
+
+
+def similar_requests(session: Session, applicant_id: int, agency_id: int, text: str, *, exclude_id: int | None = None,
+                     limit: int = 5) -> list[dict]:
+    """The applicant's earlier applications at this agency whose text is similar (rapidfuzz)."""
+    if not text.strip():
+        return []
+    query = select(Application).where(Application.applicant_id == applicant_id, Application.agency_id == agency_id)
+    if exclude_id is not None:
+        query = query.where(Application.id != exclude_id)
+    earlier = session.exec(query.order_by(Application.received_date.desc()).limit(200)).all()
     scored = []
     for other in earlier:
-        score = fuzz.token_set_ratio(app.request_text, other.request_text)
-        partial = fuzz.partial_ratio(app.request_text, other.request_text)
-        best = max(score, partial)
+        best = max(fuzz.token_set_ratio(text, other.request_text), fuzz.partial_ratio(text, other.request_text))
         if best >= REPEAT_THRESHOLD:
             scored.append({"number": other.number, "id": other.id, "similarity": round(best),
                            "received_date": other.received_date.isoformat(), "status": other.status,

@@ -44,6 +44,16 @@ def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTM
     return resp
 
 
+def guarded(request: Request, form, session) -> tuple[Any, Response | None]:
+    """The logged-in user of a form post, or the response that refuses it (login, stale form)."""
+    p = principal(request, session)
+    if p is None:
+        return None, login_redirect(request)
+    if not csrf_ok(p, form.get(CSRF_FIELD)):
+        return p, render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+    return p, None
+
+
 def with_msg(url: str, msg: str, bad: bool = False) -> RedirectResponse:
     sep = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{sep}{'bad' if bad else 'msg'}={quote(msg)}", status_code=303)
@@ -160,7 +170,7 @@ async def register_preview(request: Request) -> Response:
         from engine.clock import ClockSpec
         from engine.models import Applicant
         from engine.receipt import derive_receipt_date
-        from engine.signals import REPEAT_THRESHOLD, monthly_count
+        from engine.signals import monthly_count, similar_requests
 
         with new_session() as s:
             p = principal(request, s)
@@ -181,19 +191,14 @@ async def register_preview(request: Request) -> Response:
             applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
                                                        Applicant.id_number == data["applicant"]["id_number"].upper())).first()
             if applicant:
-                from rapidfuzz import fuzz
+                from markupsafe import escape
 
                 n = monthly_count(s, applicant.id, received, agency.id)
                 parts.append(f"<p>该申请人本月已提出 <b>{n}</b> 件申请（本件为第{n + 1}件）。</p>")
-                earlier = s.exec(select(Application).where(Application.applicant_id == applicant.id,
-                                                           Application.agency_id == agency.id).limit(200)).all()
-                hits = [a for a in earlier if max(fuzz.token_set_ratio(data["request_text"], a.request_text),
-                                                  fuzz.partial_ratio(data["request_text"], a.request_text)) >= REPEAT_THRESHOLD]
-                if hits and data["request_text"]:
-                    from markupsafe import escape
-
+                hits = similar_requests(s, applicant.id, agency.id, data["request_text"])
+                if hits:
                     parts.append("<p class='error'>可能重复申请（条例第三十六条第（六）项），请核对：" + "、".join(
-                        f"<a href='/applications/{a.id}'>{escape(a.number)}</a>" for a in hits[:5]) + "</p>")
+                        f"<a href='/applications/{h['id']}'>{escape(h['number'])}</a>" for h in hits) + "</p>")
             else:
                 parts.append("<p class='muted'>新申请人（本月第1件）。</p>")
             return "".join(parts)
@@ -207,11 +212,9 @@ async def register(request: Request) -> Response:
 
     def work():
         with new_session() as s:
-            p = principal(request, s)
-            if p is None:
-                return login_redirect(request)
-            if not csrf_ok(p, form.get(CSRF_FIELD)):
-                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            p, refused = guarded(request, form, s)
+            if refused:
+                return refused
             data = _register_inputs(form)
             agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
             try:
@@ -257,11 +260,9 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
         from api.hooks import engine_hooks
 
         with new_session() as s:
-            p = principal(request, s)
-            if p is None:
-                return login_redirect(request)
-            if not csrf_ok(p, form.get(CSRF_FIELD)):
-                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            p, refused = guarded(request, form, s)
+            if refused:
+                return refused
             version = form.get("version")
             try:
                 inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
@@ -284,11 +285,9 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
         from engine.models import Letter
 
         with new_session() as s:
-            p = principal(request, s)
-            if p is None:
-                return login_redirect(request)
-            if not csrf_ok(p, form.get(CSRF_FIELD)) or op not in ("issue", "void", "reissue"):
-                return render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
+            p, refused = guarded(request, form, s)
+            if refused or op not in ("issue", "void", "reissue"):
+                return refused or render(request, "error.html", p, status=404, message="未知的文书操作")
             letter = s.get(Letter, letter_id)
             if letter is None:
                 return render(request, "error.html", p, status=404, message="文书不存在")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import insert
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 

@@ -20,7 +20,7 @@ from ..numbering import next_number, tracking_number
 from ..receipt import derive_receipt_date
 from ..signals import registration_signals
 from ..validation import parse
-from .pipeline import Ctx, Inputs, _snapshot, handler, local_today, pick_role, record_event, refresh_clock_cache
+from .pipeline import Ctx, Inputs, handler, local_today, pick_role, record_event, refresh_clock_cache
 
 FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
 DELIVERIES = {"post": "邮寄", "email": "电子邮件", "online": "网上获取", "pickup": "当面领取", "fax": "传真"}

@@ -1,7 +1,7 @@
 """A hand-built year: every outcome and ground, carried over from 2025 and into 2027, withdrawals and
 lapses; the expected table written out by hand."""
 
-from datetime import date
+
 
 import pytest
 from sqlmodel import Session
