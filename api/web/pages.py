@@ -35,8 +35,16 @@ templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTC
                              CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()})
 
 
+def _agency_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    with new_session() as s:
+        return {a.id: a.name for a in s.exec(select(Agency).where(Agency.id.in_(ids))).all()}
+
+
 def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTMLResponse:
     roles = sorted({(aid, role) for aid, role in p.actor.grants}) if p else []
+    ctx.setdefault("agency_names", _agency_names({aid for aid, _ in roles}))
     resp = templates.TemplateResponse(request, name, {
         "p": p, "csrf": csrf_for(p.token) if p else "", "roles": roles, "flash": request.query_params.get("msg"),
         "flash_bad": request.query_params.get("bad"), **ctx}, status_code=status)
@@ -247,9 +255,28 @@ def application_page(request: Request, app_id: int) -> Response:
             actions = services.available_actions(s, p.actor, app_id, today=today(), registry=registry())
         except DomainError as exc:
             return render(request, "error.html", p, status=exc.status, message=exc.message)
+        findings = _draft_findings(s, app_id)
         errors = {"event": request.query_params.get("event"), "message": request.query_params.get("bad")}
         return render(request, "application.html", p, a=detail, actions=actions, fields=EVENT_FIELDS, errors=errors,
-                      values={})
+                      values={}, findings=findings)
+
+
+def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:
+    """The legal audit of each draft reply, shown next to it before sign-off (blocking ones first)."""
+    from engine.models import Letter
+    from letters.audit import audit_letter, load_case
+
+    app = session.get(Application, app_id)
+    drafts = session.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply",
+                                               Letter.status == "draft")).all()
+    if not drafts:
+        return {}
+    case = load_case(session, app, registry())
+    out = {}
+    for letter in drafts:
+        failed = [f.as_dict() for f in audit_letter(letter, case) if not f.ok]
+        out[letter.id] = sorted(failed, key=lambda f: f["severity"] != "blocking")
+    return out
 
 
 @router.post("/applications/{app_id}/events/{event}")

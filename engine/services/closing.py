@@ -24,7 +24,12 @@ class ServiceIn(Inputs):
     failed: bool = False
 
 
-@handler("record_service", {"clerk"}, ServiceIn)
+def _has_issued_letter(ctx: Ctx) -> None:
+    if not any(x.status == "issued" for x in ctx.letters()):
+        ctx.refuse("本申请还没有已印发的文书，无需登记送达")
+
+
+@handler("record_service", {"clerk"}, ServiceIn, precheck=_has_issued_letter)
 def record_service(ctx: Ctx, data: ServiceIn) -> None:
     if data.method not in METHODS:
         raise InputError(f"送达方式应为：{'、'.join(METHODS)}", field="method")

@@ -123,6 +123,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
     page = login(browser, base, "clerk")
     shots.take(page, "01-queue")
     assert "我的待办" in page.content()
+    assert "示例市交通运输局·经办人" in page.inner_text("header")  # the user's agency and roles
     # register (art 29), with the derived receipt and due dates shown before saving
     page.click("text=登记申请")
     page.fill("#a_name", "王小明")
@@ -152,6 +153,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
                           "textarea[name=d_keywords]": "行政许可 统计", "textarea[name=d_searched_by]": "李四",
                           "input[name=d_searched_on]": "2026-03-10"})
     assert "答复拟稿中" in page.content()
+    assert "签发前审核：必备项均已齐全" in page.inner_text("main")  # the audit shown in place before sign-off
     page.click("summary:text('期限计算明细')")
     shots.take(page, "03-application")
     # the head signs off and downloads the frozen PDF
