@@ -400,7 +400,7 @@ def admin_page(request: Request) -> Response:
         grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
             RoleGrant.agency_id.in_(admin_of)).order_by(User.username)).all()
         return render(request, "admin.html", p, agencies=agencies, grants=grants, admin_of=admin_of,
-                      years=registry().years(), roles=ROLE_ZH, problems=None)
+                      years=registry().years(), role_names=ROLE_ZH, problems=None)
 
 
 @router.post("/admin/{op}")
@@ -430,6 +430,34 @@ async def admin_op(request: Request, op: str) -> Response:
                     admin_svc.grant(s, user, s.get(Agency, agency_id), str(form.get("role", "")))
                     s.commit()
                     return with_msg("/admin", f"已添加用户 {user.username}")
+                if op == "grant":
+                    agency_id = int(str(form.get("agency_id", "0")))
+                    if agency_id not in admin_of:
+                        raise DomainError("只能为本人担任系统管理员的机关授予角色")
+                    user = s.exec(select(User).where(User.username == str(form.get("username", "")).strip())).first()
+                    if user is None:
+                        raise DomainError("用户不存在")
+                    admin_svc.grant(s, user, s.get(Agency, agency_id), str(form.get("role", "")))
+                    s.commit()
+                    return with_msg("/admin", f"已授予 {user.username} 角色")
+                if op.startswith("agency-"):
+                    from engine.models import AgencySettings
+                    from engine.validation import parse
+
+                    agency = s.get(Agency, int(op.split("-", 1)[1]) if op.split("-", 1)[1].isdigit() else 0)
+                    if agency is None or agency.id not in admin_of:
+                        raise DomainError("只能修改本人担任系统管理员的机关")
+                    for key in ("review_body", "court", "address", "contact"):
+                        setattr(agency, key, str(form.get(key, "")).strip())
+                    flags = {k: form.get(k) == "on" for k in ("legal_review_required", "fee_approval_by_supervisor",
+                                                              "acknowledgement_letter", "fee_pauses_clock",
+                                                              "roll_non_working_receipt")}
+                    merged = parse(AgencySettings, {**agency.options.model_dump(), **flags,
+                                                    "correction_period_days": str(form.get("correction_period_days", "15"))})
+                    agency.settings = merged.model_dump(exclude_defaults=True)
+                    s.add(agency)
+                    s.commit()
+                    return with_msg("/admin", f"已保存 {agency.name} 的设置")
                 if op == "calendar":
                     text = str(form.get("content", ""))
                     with tempfile.TemporaryDirectory() as tmp:
@@ -445,7 +473,7 @@ async def admin_op(request: Request, op: str) -> Response:
                 grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
                     RoleGrant.agency_id.in_(admin_of))).all()
                 return render(request, "admin.html", p, status=422, agencies=agencies, grants=grants, admin_of=admin_of,
-                              years=registry().years(), roles=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
+                              years=registry().years(), role_names=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
             except DomainError as exc:
                 s.rollback()
                 return with_msg("/admin", exc.message, bad=True)

@@ -214,3 +214,35 @@ def test_csrf_and_login_errors(server, browser):
     cookie = next(c for c in page.context.cookies() if c["name"] == "ogi_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     _ = shutil
+
+
+def test_admin_settings_users_and_calendar(server, browser):
+    base, world = server
+    from sqlmodel import Session
+
+    from engine import admin as admin_svc
+    from engine.db import get_engine
+    from engine.models import Agency, User
+
+    with Session(get_engine()) as s:
+        admin_svc.grant(s, s.get(User, world.users["head2"]), s.get(Agency, world.agency_id), "admin")
+        s.commit()
+    page = login(browser, base, "head2")
+    page.goto(f"{base}/admin")
+    page.click("summary:text('修改 示例市交通运输局 的设置')")
+    page.check("form[action^='/admin/agency-'] input[name=legal_review_required]")
+    with page.expect_navigation():
+        page.click("form[action^='/admin/agency-'] button[type=submit]")
+    assert "已保存" in page.inner_text(".flash.ok")
+    page.fill("#nu-username", "newclerk")
+    page.fill("#nu-name", "新经办")
+    page.fill("#nu-password", "long-password-1")
+    with page.expect_navigation():
+        page.click("form[action='/admin/user'] button[type=submit]")
+    assert "已添加用户 newclerk" in page.inner_text(".flash.ok")
+    page.fill("#cal-content", "year: 2027\nsource: x\nworkdays:\n  - {date: 2027-02-16, name: 调休}\n")
+    with page.expect_navigation():
+        page.click("form[action='/admin/calendar'] button[type=submit]")
+    assert "第4行：调休上班日 2027-02-16 是周二，不是周末" in page.inner_text("main")
+    with Session(get_engine()) as s:
+        assert s.get(Agency, world.agency_id).options.legal_review_required is True
