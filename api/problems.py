@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from calendars import CalendarError, CalendarNotAvailable, UnknownRegion
+from calendars import CalendarError, CalendarFileInvalid, CalendarNotAvailable, UnknownRegion
 from engine.errors import DomainError
 from engine.validation import MESSAGES
 
@@ -66,16 +66,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CalendarError)
     async def _calendar(request: Request, exc: CalendarError) -> JSONResponse:
+        if isinstance(exc, CalendarFileInvalid):
+            detail = f"日历文件有 {len(exc.problems)} 处错误，未导入任何数据：" + "；".join(exc.problems[:5])
+            return problem(request, 422, detail, problems=exc.problems)
         status = 422 if isinstance(exc, (CalendarNotAvailable, UnknownRegion)) else 400
         extra = {"year": exc.year} if isinstance(exc, CalendarNotAvailable) else {}
         return problem(request, status, str(exc), **extra)
-
-    from .routers.calendar import _Problems
-
-    @app.exception_handler(_Problems)
-    async def _calendar_file(request: Request, exc: _Problems) -> JSONResponse:
-        return problem(request, 422, f"日历文件有 {len(exc.problems)} 处错误，未导入任何数据：" + "；".join(exc.problems[:5]),
-                       problems=exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import CalendarNotAvailable
-from .schedule import NATIONAL, YearSchedule
+from .schedule import YearSchedule
 
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PROVISIONAL_YEARS = range(1990, 2100)  # the span a provisional calendar fills with Mon–Fri weeks
@@ -214,6 +214,3 @@ class WorkingCalendar:
                 out.append(ExplainedDay(day, weekday, n, note + suffix))
         return out
 
-
-def build_national(national: Mapping[int, YearSchedule], provisional: bool = False) -> WorkingCalendar:
-    return WorkingCalendar(NATIONAL, national, None, provisional=provisional)

@@ -60,13 +60,9 @@ class ClockView:
         return out
 
 
-def calendar_for(registry: CalendarRegistry, agency: Agency, *needed: date | None) -> WorkingCalendar:
-    """The agency's calendar; the provisional one only when a needed year has no official data."""
-    cal = registry.calendar(agency.region)
-    years = {d.year for d in needed if d}
-    if all(y in cal.known_years for y in years):
-        return cal
-    return registry.calendar(agency.region, provisional=True)
+def lights_for(agency: Agency) -> clock.TrafficLights:
+    opts = agency.options
+    return clock.TrafficLights(yellow=opts.traffic_yellow, orange=opts.traffic_orange)
 
 
 def answer_pauses(consultations: list[Consultation], fees: list[FeeAssessment], opts: AgencySettings) -> tuple[clock.Pause, ...]:
@@ -111,8 +107,7 @@ def answer_clock(
     cal, state = compute_with_fallback(registry, agency, spec)
     if app.status in CONCLUDED_STATES or app.status == "awaiting_correction":
         return ClockView("stopped", spec, state, None, cal)
-    opts = agency.options
-    lights = clock.TrafficLights(yellow=opts.traffic_yellow, orange=opts.traffic_orange)
+    lights = lights_for(agency)
     if state.due is not None and today.year not in cal.known_years:
         cal = registry.calendar(agency.region, provisional=True)
     try:

@@ -47,3 +47,16 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
                               message=f"放假安排更新：申请 {app.number} 的答复期限由{before[0] or '暂停'}"
                                       f"{'（暂定）' if before[1] else ''}改为{after[0] or '暂停'}{'（暂定）' if after[1] else ''}"))
     return changed
+
+
+def import_calendar(registry: CalendarRegistry, content: bytes, session: Session, today: date):
+    """Validate and store an uploaded year (nothing stored on any problem: CalendarFileInvalid), then
+    recompute the open deadlines. Returns (ImportResult, changes)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.yaml"
+        path.write_bytes(content)
+        result = registry.import_file(path)
+    return result, recompute_open_deadlines(session, registry, today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transitions import Machine, MachineError
 
@@ -68,7 +68,6 @@ class StateHolder:
     state: str
     consultations_remain_flag: bool = False
     releases_information_flag: bool = False
-    _: dict = field(default_factory=dict)
 
     def consultations_remain(self) -> bool:
         return self.consultations_remain_flag

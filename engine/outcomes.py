@@ -129,12 +129,25 @@ REPORT_ROWS: dict[str, str] = {
 }
 
 
-def report_row(outcome: str, ground: str | None = None) -> str:
-    """The table 三 leaf row of a concluded application; withholding follows its ground."""
-    spec = OUTCOMES[outcome]
+# Rows the spec marks [configurable]: which other rows a deployment may count these outcomes in.
+CONFIGURABLE_ROWS = {"not_our_agency": {"3.4.1", "3.5.5", "3.6.3"}, "special_procedure": {"3.6.3", "3.3.8", "3.5.5"}}
+
+
+def check_row_overrides(overrides: dict[str, str]) -> dict[str, str]:
+    for outcome, row in overrides.items():
+        if row not in CONFIGURABLE_ROWS.get(outcome, set()):
+            raise ValueError(f"答复类型“{outcome}”不能改计入报表第“{row}”行")
+    return overrides
+
+
+def report_row(outcome: str | None, ground: str | None = None, overrides: dict[str, str] | None = None) -> str | None:
+    """The table 三 leaf row of a concluded application, or None when it cannot be counted (an unknown
+    outcome, or a withholding without its ground). Withholding follows its ground."""
+    if outcome not in OUTCOMES:
+        return None
     if outcome == "withhold":
-        return GROUNDS[ground].report_row if ground else "3.3.1"
-    return spec.report_row
+        return GROUNDS[ground].report_row if ground in GROUNDS else None
+    return (overrides or {}).get(outcome, OUTCOMES[outcome].report_row)
 
 
 def requires_review_first(outcome: str, ground: str | None) -> bool:

@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 from calendars import CalendarRegistry
 
 from .actors import Actor
-from .app_clock import answer_clock
+from .app_clock import answer_clock, lights_for
+from .clock import TrafficLights
 from .errors import InputError, NotFound
 from .models import (
     Agency,
@@ -114,24 +115,24 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
     if order is None:
         raise InputError("排序方式应为 due、received 或 number", field="sort")
     rows = session.exec(q.order_by(*order).offset((f.page - 1) * f.page_size).limit(f.page_size)).all()
-    cal = registry.calendar(provisional=True)
+    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({app.agency_id for app, _ in rows}))).all()}
     items = []
     for app, applicant in rows:
-        left = None
-        if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
-            left = cal.working_days_between(today, app.due_date) if today <= app.due_date else \
-                -cal.working_days_between(app.due_date, today)
-        items.append(summary(app, applicant, left))
+        agency = agencies[app.agency_id]
+        left = running_days_left(app, registry.calendar(agency.region, provisional=True), today)
+        items.append(summary(app, applicant, left, lights_for(agency)))
     return {"items": items, "total": total, "page": f.page, "page_size": f.page_size}
 
 
-def _light(left: int | None, paused: bool) -> str | None:
-    if left is None:
-        return None
-    return "red" if left <= 0 else "orange" if left <= 2 else "yellow" if left <= 5 else "green"
+def running_days_left(app: Application, cal, today: date) -> int | None:
+    """Working days left on a running clock (negative: overdue), None when paused or stopped."""
+    if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
+        return cal.working_days_between(today, app.due_date)
+    return None
 
 
-def summary(app: Application, applicant: Applicant, days_left: int | None) -> dict:
+def summary(app: Application, applicant: Applicant, days_left: int | None,
+            lights: TrafficLights | None = None) -> dict:
     return {
         "id": app.id,
         "number": app.number,
@@ -149,7 +150,7 @@ def summary(app: Application, applicant: Applicant, days_left: int | None) -> di
         "provisional": app.due_provisional,
         "days_left": days_left,
         "overdue": days_left is not None and days_left < 0,
-        "light": _light(days_left, app.clock_state == "paused"),
+        "light": (lights or TrafficLights()).light(days_left) if days_left is not None else None,
         "handling_clerk_id": app.handling_clerk_id,
         "version": app.version,
     }
@@ -189,7 +190,8 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
     view = answer_clock(registry, app, agency, consultations, fees, today)
     user_ids = {e.actor_id for e in events if e.actor_id}
     names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()} if user_ids else {}
-    base = summary(app, applicant, view.status.days_left if view.status and not view.computed.paused else None)
+    base = summary(app, applicant, view.status.days_left if view.status and not view.computed.paused else None,
+                   lights_for(agency))
     return {
         **base,
         "agency": {"id": agency.id, "code": agency.code, "name": agency.name},
@@ -226,12 +228,8 @@ def event_result(session: Session, app: Application, event: Event, registry: Cal
     agency = session.get(Agency, app.agency_id)
     applicant = session.get(Applicant, app.applicant_id)
     letters = list(session.exec(select(Letter).where(Letter.application_id == app.id).order_by(Letter.id)).all())
-    cal = registry.calendar(agency.region, provisional=True)
-    left = None
-    if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
-        left = cal.working_days_between(today, app.due_date) if today <= app.due_date else \
-            -cal.working_days_between(app.due_date, today)
-    return {**summary(app, applicant, left), "outcome_details": app.outcome_details,
+    left = running_days_left(app, registry.calendar(agency.region, provisional=True), today)
+    return {**summary(app, applicant, left, lights_for(agency)), "outcome_details": app.outcome_details,
             "replied_on": _iso(app.replied_on), "replied_on_time": app.replied_on_time,
             "letters": [letter_summary(x) for x in letters],
             "event": {"seq": event.seq, "name": event.name, "label": EVENTS.get(event.name, event.name),

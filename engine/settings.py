@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,18 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     smtp_from: str = "ogi@localhost"
+    report_rows: dict[str, str] = Field(
+        default_factory=dict,
+        description="[configurable] table 三 rows for not_our_agency / special_procedure, e.g. "
+                    '{"not_our_agency": "3.4.1"} (OGI_REPORT_ROWS as JSON)')
     letter_template_dir: Path | None = Field(default=None, description="agency template overrides: <dir>/<agency code>/")
+
+    @field_validator("report_rows")
+    @classmethod
+    def _rows(cls, value: dict[str, str]) -> dict[str, str]:
+        from .outcomes import check_row_overrides
+
+        return check_row_overrides(value)
 
     @property
     def calendar_import_dir(self) -> Path:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from calendars import CalendarNotAvailable, CalendarRegistry
 from engine.app_clock import correction_notice_deadline
-from engine.fees import per_item, per_volume
+from engine.fees import item_rule_from, per_item, per_volume, volume_rule_from
 from engine.models import Agency, Application, Consultation, Event, FeeAssessment, Letter, ServiceRecord
 from engine.outcomes import GROUNDS, OUTCOMES, requires_review_first
 
@@ -230,7 +230,9 @@ def check_fee(case: Case) -> Finding:
     if len({f.method for f in charged}) > 1:
         problems.append("同一申请按件和按量同时计收")
     for f in case.fees:
-        quote = per_item(f.units) if f.method == "per_item" else per_volume(f.units)
+        rule = (f.basis or {}).get("rule")  # the bands the assessment was made under
+        quote = per_item(f.units, item_rule_from(rule)) if f.method == "per_item" else \
+            per_volume(f.units, volume_rule_from(rule))
         if quote.amount_fen != f.amount_fen:
             problems.append(f"收费金额 {f.amount_fen / 100:.2f} 元与分档计算 {quote.amount} 元不符")
     for x in case.letters:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .audit import audit_case, audit_letter, load_case
+from .audit import audit_letter, load_case
 from .environment import load_templates
 from .render import render_html, render_pdf
 
@@ -32,5 +32,3 @@ def make_hooks(override_root: Path | None = None) -> dict:
 
     return {"audit": audit, "render": render}
 
-
-__all__ = ["audit_case", "make_hooks", "templates_for"]

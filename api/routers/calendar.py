@@ -42,7 +42,7 @@ def deadline(
         registry, received=received, working_days=working_days, pauses=pause or (), restart=restart,
         extend=extend, region=region, provisional=provisional, roll=roll,
     )
-    as_of = parse_date(today, "today") if today else date.today()
+    as_of = parse_date(today, "today") if today else today_dep()  # Asia/Shanghai, not the server's zone
     return answer(registry, req, today=as_of, with_explanation=True)
 
 
@@ -51,38 +51,25 @@ def deadline(
                          "否则返回 422，`problems` 列出每处错误及行号。",
              openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
 async def import_year(request: Request, p=Depends(requires("admin")), day: date = Depends(today_dep)) -> dict:
-    import tempfile
-    from pathlib import Path
+    from fastapi.concurrency import run_in_threadpool
 
-    from calendars import CalendarFileInvalid
-    from engine.calendar_change import recompute_open_deadlines
+    from engine.calendar_change import import_calendar
     from engine.db import new_session
     from engine.errors import InputError
 
     body = await request.body()
     if not body.strip():
         raise InputError("请求体应为日历 YAML 文本")
-    registry = get_registry()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.yaml"
-        path.write_bytes(body)
-        try:
-            result = registry.import_file(path)
-        except CalendarFileInvalid as exc:
-            error = InputError(f"日历文件有 {len(exc.problems)} 处错误，未导入任何数据")
-            error.current = None
-            raise _Problems(exc.problems) from None
-    with new_session() as session:
-        changes = recompute_open_deadlines(session, registry, day)
+
+    def work():
+        with new_session() as session:
+            return import_calendar(get_registry(), body, session, day)
+
+    result, changes = await run_in_threadpool(work)
     s = result.schedule
     return {"year": s.year, "region": s.region, "source": s.source, "replaced": result.replaced,
             "holidays": len(s.holidays), "workdays": len(s.workdays),
             "recomputed": [{"number": c["number"], "before": str(c["before"]), "after": str(c["after"])} for c in changes]}
-
-
-class _Problems(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
 
 
 @router.get("/years", summary="已载入的年份", description="每个地区已载入的年份、数据来源与依据文件。")

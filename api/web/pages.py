@@ -21,8 +21,8 @@ from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
 from engine.outcomes import OUTCOMES
 from engine.receipt import CHANNELS
+from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
-from engine.settings import get_settings
 from engine.states import EVENTS, OPEN_STATES, STATES
 
 from ..deps import SESSION_COOKIE, registry, today
@@ -32,7 +32,24 @@ from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, s
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates" / "web"))
 templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTCOMES=OUTCOMES,
-                             CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()})
+                             CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()}, SERVICE_METHODS=SERVICE_METHODS)
+
+
+def local_time(value: str) -> str:
+    """Stored UTC, shown in Asia/Shanghai (spec workflow.md: the audit trail's time)."""
+    from datetime import datetime
+
+    from engine.services.pipeline import SHANGHAI
+
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        from datetime import timezone
+
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
 
 
 def _agency_names(ids: set[int]) -> dict[int, str]:
@@ -60,6 +77,12 @@ def guarded(request: Request, form, session) -> tuple[Any, Response | None]:
     if not csrf_ok(p, form.get(CSRF_FIELD)):
         return p, render(request, "error.html", p, status=403, message="表单已过期，请刷新页面后重试")
     return p, None
+
+
+def int_or(value: object, default: int | None = None) -> int | None:
+    """A form or query value as an int; anything else gives the default (never a 500)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else default
 
 
 def with_msg(url: str, msg: str, bad: bool = False) -> RedirectResponse:
@@ -123,10 +146,10 @@ def queue(request: Request) -> Response:
         day, reg = today(), registry()
         statuses = [x for x in q.getlist("status") if x in STATES] or None
         f = queries.ListFilters(
-            status=statuses, clerk_id=int(q["clerk"]) if q.get("clerk", "").isdigit() else None,
-            text=q.get("q") or None, due_within=int(q["due_within"]) if q.get("due_within", "").isdigit() else None,
-            overdue=True if q.get("overdue") == "1" else None, open_only=not statuses, page=max(int(q.get("page", "1") or 1), 1)
-            if q.get("page", "1").isdigit() else 1, page_size=50)
+            status=statuses, clerk_id=int_or(q.get("clerk")), text=(q.get("q") or "")[:200] or None,
+            due_within=min(int_or(q.get("due_within")), 60) if int_or(q.get("due_within")) is not None else None,
+            overdue=True if q.get("overdue") == "1" else None, open_only=not statuses,
+            page=min(max(int_or(q.get("page"), 1), 1), 100000), page_size=50)
         listing = queries.list_applications(s, p.actor, f, reg, day)
         ids = queries.visible_agency_ids(s, p.actor)
         counts = dict(s.exec(select(Application.status, func.count()).where(Application.agency_id.in_(ids))
@@ -293,7 +316,7 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
             version = form.get("version")
             try:
                 inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
-                services.fire(s, p.actor, app_id, event, inputs, expected_version=int(version) if version else None,
+                services.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
                               today=today(), registry=registry(), hooks=engine_hooks())
             except DomainError as exc:
                 field = f"（{exc.field}）" if exc.field else ""
@@ -368,7 +391,9 @@ def reports(request: Request) -> Response:
         agency = next((a for a in agencies if a.code == code), None)
         if agency is None:
             return render(request, "error.html", p, status=404, message="机关不存在")
-        year = int(q["year"]) if q.get("year", "").isdigit() else today().year
+        year = int_or(q.get("year"), today().year)
+        if not 2008 <= year <= 2100:
+            return render(request, "error.html", p, status=422, message="年度应在2008年至2100年之间")
         kind = q.get("kind", "annual")
         if q.get("row") and q.get("column"):
             try:
@@ -377,8 +402,13 @@ def reports(request: Request) -> Response:
                 return render(request, "error.html", p, status=exc.status, message=exc.message)
             return render(request, "cell.html", p, cell=cell, agency=agency, year=year, row=q["row"], column=q["column"])
         if kind == "audit":
-            start = date.fromisoformat(q["from"]) if q.get("from") else date(year, 1, 1)
-            end = date.fromisoformat(q["to"]) if q.get("to") else date(year, 12, 31)
+            from engine.deadline import parse_date
+
+            try:
+                start = parse_date(q["from"], "开始日期") if q.get("from") else date(year, 1, 1)
+                end = parse_date(q["to"], "结束日期") if q.get("to") else date(year, 12, 31)
+            except DomainError as exc:
+                return render(request, "error.html", p, status=422, message=exc.message)
             body = audit_to_html(audit_report(s, [agency.id], start, end, registry()), agency.name)
         else:
             report = annual_report(s, [agency.id], year).as_dict()
@@ -408,7 +438,6 @@ async def admin_op(request: Request, op: str) -> Response:
     form = await request.form()
 
     def work():
-        import tempfile
 
         from calendars import CalendarFileInvalid
         from engine import admin as admin_svc
@@ -422,7 +451,7 @@ async def admin_op(request: Request, op: str) -> Response:
                 return render(request, "error.html", p, status=403, message="需要系统管理员角色，或表单已过期")
             try:
                 if op == "user":
-                    agency_id = int(str(form.get("agency_id", "0")))
+                    agency_id = int_or(form.get("agency_id"), 0)
                     if agency_id not in admin_of:
                         raise DomainError("只能为本人担任系统管理员的机关添加用户")
                     user = admin_svc.create_user(s, username=str(form.get("username", "")).strip(),
@@ -431,7 +460,7 @@ async def admin_op(request: Request, op: str) -> Response:
                     s.commit()
                     return with_msg("/admin", f"已添加用户 {user.username}")
                 if op == "grant":
-                    agency_id = int(str(form.get("agency_id", "0")))
+                    agency_id = int_or(form.get("agency_id"), 0)
                     if agency_id not in admin_of:
                         raise DomainError("只能为本人担任系统管理员的机关授予角色")
                     user = s.exec(select(User).where(User.username == str(form.get("username", "")).strip())).first()
@@ -459,14 +488,9 @@ async def admin_op(request: Request, op: str) -> Response:
                     s.commit()
                     return with_msg("/admin", f"已保存 {agency.name} 的设置")
                 if op == "calendar":
-                    text = str(form.get("content", ""))
-                    with tempfile.TemporaryDirectory() as tmp:
-                        path = Path(tmp) / "upload.yaml"
-                        path.write_text(text, encoding="utf-8")
-                        result = registry().import_file(path)
-                    from engine.calendar_change import recompute_open_deadlines
+                    from engine.calendar_change import import_calendar
 
-                    changes = recompute_open_deadlines(s, registry(), today())
+                    result, changes = import_calendar(registry(), str(form.get("content", "")).encode("utf-8"), s, today())
                     return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(changes)}件申请的期限已重新计算")
             except CalendarFileInvalid as exc:
                 agencies = s.exec(select(Agency).order_by(Agency.id)).all()
@@ -481,5 +505,3 @@ async def admin_op(request: Request, op: str) -> Response:
 
     return await run_in_threadpool(work)
 
-
-_ = get_settings

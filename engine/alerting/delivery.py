@@ -18,7 +18,7 @@ from email.utils import formataddr, make_msgid
 import httpx
 from sqlmodel import Session, select
 
-from ..models import Agency, Alert, Application, Delivery, RoleGrant, User
+from ..models import Agency, Alert, Application, Delivery, User
 from ..settings import Settings
 from ..states import OPEN_STATES
 
@@ -40,12 +40,9 @@ def enqueue_new_alerts(session: Session, agencies: dict[int, Agency]) -> int:
     if not hooked:
         return 0
     since = now_utc() - timedelta(days=2)
-    done = set(session.exec(select(Delivery.alert_id).where(Delivery.channel == "webhook",
-                                                             Delivery.alert_id.is_not(None))).all())
+    queued = select(Delivery.id).where(Delivery.alert_id == Alert.id, Delivery.channel == "webhook").exists()
     n = 0
-    for alert in session.exec(select(Alert).where(Alert.agency_id.in_(hooked), Alert.created_at >= since)).all():
-        if alert.id in done:
-            continue
+    for alert in session.exec(select(Alert).where(Alert.agency_id.in_(hooked), Alert.created_at >= since, ~queued)).all():
         payload = {"id": alert.id, "key": alert.key, "kind": alert.kind, "message": alert.message,
                    "agency": hooked[alert.agency_id].code, "application_id": alert.application_id,
                    "due_date": alert.due_date.isoformat() if alert.due_date else None,
@@ -76,15 +73,15 @@ def build_digests(session: Session, today: date, registry) -> int:
         lines = [f"{user.display_name}：", "", f"截至{today.year}年{today.month}月{today.day}日，您承办的申请中：",
                  f"  已逾期 {len(overdue)} 件，5个工作日内到期 {len(apps) - len(overdue)} 件。", ""]
         for a in apps:
-            left = cal.working_days_between(today, a.due_date) if today <= a.due_date else -cal.working_days_between(a.due_date, today)
+            left = cal.working_days_between(today, a.due_date)  # negative when overdue
             state = f"已逾期{-left}个工作日" if left < 0 else ("今日到期" if left == 0 else f"剩余{left}个工作日")
             lines.append(f"  {a.number}  期限 {a.due_date}  {state}{'（暂定）' if a.due_provisional else ''}")
         lines += ["", "——OGI Workflow 依申请公开工作流引擎"]
         key = f"digest:{clerk_id}:{today}"
-        if session.exec(select(Delivery).where(Delivery.channel == "email", Delivery.subject.endswith(f"[{key}]"))).first():
+        if session.exec(select(Delivery.id).where(Delivery.key == key)).first():
             continue  # one digest per clerk and day
-        session.add(Delivery(channel="email", target=user.email,
-                             subject=f"【依申请公开】期限提醒：逾期{len(overdue)}件，即将到期{len(apps) - len(overdue)}件 [{key}]",
+        session.add(Delivery(key=key, channel="email", target=user.email,
+                             subject=f"【依申请公开】期限提醒：逾期{len(overdue)}件，即将到期{len(apps) - len(overdue)}件",
                              body="\n".join(lines)))
         n += 1
     session.commit()
@@ -141,6 +138,3 @@ def deliver_pending(session: Session, settings: Settings, now: datetime | None =
         session.commit()
     return {"sent": sent, "retry_later": failed}
 
-
-def agency_admins(session: Session) -> list[int]:
-    return list(session.exec(select(RoleGrant.user_id).where(RoleGrant.role == "admin")).all())

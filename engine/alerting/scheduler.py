@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -126,7 +127,7 @@ class SchedulerService:
                 self.leading.set()
                 self.scheduler = build_scheduler(self.hooks)
                 self.scheduler.start()
-                self.scheduler.modify_job("sweep", next_run_time=__import__("datetime").datetime.now(SHANGHAI))
+                self.scheduler.modify_job("sweep", next_run_time=datetime.now(SHANGHAI))  # sweep on taking the lead
                 self._stop.wait()
                 self.scheduler.shutdown(wait=True)
                 self.lock.release()

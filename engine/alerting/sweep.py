@@ -97,7 +97,7 @@ def _answer_alerts(session: Session, batch: _Batch, registry: CalendarRegistry, 
     n = 0
     for app_id, agency_id, number, clerk, due, provisional, ext_days, ext_req in session.exec(stmt).yield_per(2000):
         n += 1
-        left = cal.working_days_between(today, due) if today <= due else -cal.working_days_between(due, today)
+        left = cal.working_days_between(today, due)  # negative when overdue
         flag = "（暂定）" if provisional else ""
         thresholds = sorted(agencies[agency_id].options.alert_thresholds or [5, 2, 1])
         if left < 0:
@@ -173,28 +173,27 @@ def _lapses(session_factory, session: Session, batch: _Batch, registry: Calendar
     session.rollback()
     # correction periods
     for app in session.exec(select(Application).where(Application.status == "awaiting_correction")).all():
-        agency = session.get(Agency, app.agency_id)
-        end = correction_period_end(registry, app, agency)
+        end = correction_period_end(registry, app, session.get(Agency, app.agency_id))
         if end and today > end:
-            if _fire_lapse(session_factory, registry, today, app.id, "correction_lapsed", {}, hooks):
-                report.lapses["correction_lapsed"] += 1
-                batch.add(f"{app.id}:closed_no_correction:0:{end}", "closed",
-                          f"申请 {app.number} 补正期限已于{end}届满，视为放弃申请，已终止办理（终止办理告知书已拟稿）",
-                          agency_id=app.agency_id, user_id=app.handling_clerk_id, application_id=app.id, due=end)
+            _close(session_factory, registry, today, hooks, report, batch, app, "correction_lapsed", end, "补正期限")
     session.rollback()
-    # fee payment periods
+    # fee payment periods (payment_due is kept on the assessment: from approval, then from service)
     rows = session.exec(select(FeeAssessment, Application).join(Application, Application.id == FeeAssessment.application_id)
-                        .where(FeeAssessment.status == "approved", Application.status == "awaiting_payment")).all()
+                        .where(FeeAssessment.status == "approved", Application.status == "awaiting_payment",
+                               FeeAssessment.payment_due < today)).all()
     for fee, app in rows:
-        start = fee.notice_served_on or fee.approved_on
-        due = cal.add_working_days(start, 20)
-        if today > due:
-            if _fire_lapse(session_factory, registry, today, app.id, "payment_lapsed", {}, hooks):
-                report.lapses["payment_lapsed"] += 1
-                batch.add(f"{app.id}:closed_fee_unpaid:0:{due}", "closed",
-                          f"申请 {app.number} 缴费期限已于{due}届满，视为放弃申请，已终止办理（终止办理告知书已拟稿）",
-                          agency_id=app.agency_id, user_id=app.handling_clerk_id, application_id=app.id, due=due)
+        _close(session_factory, registry, today, hooks, report, batch, app, "payment_lapsed", fee.payment_due, "缴费期限")
     session.rollback()
+
+
+def _close(session_factory, registry, today, hooks, report: SweepReport, batch: _Batch, app: Application,
+           event: str, end: date, period: str) -> None:
+    """Deemed abandoned: the system closes the application (legal date = end of the period) and says so."""
+    if _fire_lapse(session_factory, registry, today, app.id, event, {}, hooks):
+        report.lapses[event] += 1
+        batch.add(f"{app.id}:{event}:0:{end}", "closed",
+                  f"申请 {app.number} {period}已于{end}届满，视为放弃申请，已终止办理（终止办理告知书已拟稿）",
+                  agency_id=app.agency_id, user_id=app.handling_clerk_id, application_id=app.id, due=end)
 
 
 def _calendar_alert(session: Session, batch: _Batch, registry: CalendarRegistry, today: date) -> None:

@@ -53,6 +53,24 @@ class PerVolumeRule:
     ))
 
 
+def item_rule_from(data: dict | None) -> PerItemRule:
+    return PerItemRule(**data) if data else PerItemRule()
+
+
+def volume_rule_from(bands: list | None) -> PerVolumeRule:
+    if not bands:
+        return PerVolumeRule()
+    return PerVolumeRule(tuple(Band(int(b["first"]), None if b.get("last") is None else int(b["last"]), int(b["rate"]))
+                               for b in bands))
+
+
+def rule_as_data(rule: PerItemRule | PerVolumeRule) -> dict | list:
+    if isinstance(rule, PerItemRule):
+        return {"free_upto": rule.free_upto, "base_upto": rule.base_upto, "base_fee": rule.base_fee,
+                "step_size": rule.step_size, "step_increase": rule.step_increase}
+    return [{"first": b.first, "last": b.last, "rate": b.rate} for b in rule.bands]
+
+
 @dataclass(frozen=True)
 class Line:
     first: int

@@ -4,10 +4,41 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field as PydField
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field as PydField
 from sqlmodel import Field, SQLModel
 
 from .base import json_column
+
+
+class FeeItemRule(BaseModel):
+    """按件 bands (fees.md): items 1..free_upto free; to base_upto at base_fee; then bands of step_size
+    items, each adding step_increase per item. [unconfirmed] 31–40 = 200 元 is the common reading."""
+
+    model_config = ConfigDict(extra="forbid")
+    free_upto: int = PydField(default=10, ge=0)
+    base_upto: int = PydField(default=30, ge=1)
+    base_fee: int = PydField(default=100, ge=0)
+    step_size: int = PydField(default=10, ge=1)
+    step_increase: int = PydField(default=100, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "FeeItemRule":
+        if self.base_upto < self.free_upto:
+            raise ValueError("按件收费档次：收费起点不能早于免费上限")
+        return self
+
+
+class FeeVolumeBand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first: int = PydField(ge=1)
+    last: int | None = PydField(default=None, ge=1)
+    rate: int = PydField(ge=0)  # 元 per page
+
+
+def _national_volume_bands() -> list[FeeVolumeBand]:
+    return [FeeVolumeBand(first=1, last=30, rate=0), FeeVolumeBand(first=31, last=100, rate=10),
+            FeeVolumeBand(first=101, last=200, rate=20), FeeVolumeBand(first=201, last=None, rate=40)]
 
 
 class AgencySettings(BaseModel):
@@ -25,12 +56,37 @@ class AgencySettings(BaseModel):
     tracking_format: str = "{code}-{year}-{n:05d}"
     reply_series: str = "公开"  # 文号 series for replies: {code}{series}〔{year}〕{n}号 — letters issue
     notice_series: str = "公开告"
+    fee_item_rule: FeeItemRule = PydField(default_factory=FeeItemRule)  # national values by default
+    fee_volume_bands: list[FeeVolumeBand] = PydField(default_factory=_national_volume_bands)
+    # [unconfirmed] how pages are counted above A4 and for electronic data: recorded with each assessment
+    fee_page_rule: str = "A4 单面为1页；超过A4的纸张和电子数据按本机关公布的折算规则计页，由经办人填写折算后的页数"
     fee_payment_instructions: str = "持本通知书到本机关政府信息公开受理窗口，按非税收入收缴规定缴纳，取得财政票据"
     alert_thresholds: list[int] = PydField(default_factory=lambda: [5, 2, 1])  # working days left
     webhook_url: str = ""  # JSON POST of every alert, signed (X-OGI-Signature: sha256=HMAC)
     webhook_secret: str = ""
     traffic_yellow: int = PydField(default=5, ge=1, le=30)
     traffic_orange: int = PydField(default=2, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _contiguous_bands(self) -> "AgencySettings":
+        bands = self.fee_volume_bands
+        expected = 1
+        for i, band in enumerate(bands):
+            last = i == len(bands) - 1
+            if band.first != expected or (band.last is None) != last or (band.last is not None and band.last < band.first):
+                raise ValueError("按量收费档次应从第1页起连续排列，最后一档不设上限")
+            expected = (band.last or 0) + 1
+        return self
+
+    def item_rule(self):
+        from ..fees import item_rule_from
+
+        return item_rule_from(self.fee_item_rule.model_dump())
+
+    def volume_rule(self):
+        from ..fees import volume_rule_from
+
+        return volume_rule_from([b.model_dump() for b in self.fee_volume_bands])
 
 
 class Agency(SQLModel, table=True):

@@ -153,6 +153,7 @@ class Delivery(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     alert_id: Optional[int] = Field(default=None, foreign_key="alerts.id", index=True)
+    key: Optional[str] = Field(default=None, unique=True, max_length=200)  # digests: one per clerk and day
     channel: str = Field(max_length=16)  # email | webhook
     target: str = Field(max_length=300)  # address or URL
     subject: str = Field(default="", max_length=300)

@@ -8,7 +8,6 @@ verified per column before anything is exported; a failing table names the appli
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +17,7 @@ from sqlmodel import Session, select
 from ..errors import NotFound
 from ..fees.figures import fee_figures
 from ..models import Agency, Applicant, Application, ReviewCase
-from ..outcomes import GROUNDS, OUTCOMES, REPORT_ROWS, report_row
+from ..outcomes import OUTCOMES, REPORT_ROWS, report_row
 
 COLUMNS = [
     ("natural", "自然人"),
@@ -121,11 +120,9 @@ def _filters(year: int):
 
 
 def _row_of(outcome: str | None, ground: str | None) -> str | None:
-    if outcome not in OUTCOMES:
-        return None
-    if outcome == "withhold" and ground not in GROUNDS:
-        return None
-    return report_row(outcome, ground)
+    from ..settings import get_settings
+
+    return report_row(outcome, ground, get_settings().report_rows)
 
 
 def annual_report(session: Session, agency_ids: list[int], year: int) -> AnnualReport:
@@ -240,6 +237,3 @@ def cell_applications(session: Session, agency_ids: list[int], year: int, row: s
             break
     return out
 
-
-def empty_counts() -> dict:
-    return defaultdict(int)

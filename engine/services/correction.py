@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import Field, field_validator
 from sqlmodel import select
 
-from ..app_clock import correction_notice_deadline, correction_period_end, deadline_after
+from ..app_clock import correction_notice_deadline, correction_period_end
 from ..errors import InputError
 from ..models import Event
 from ..receipt import derive_receipt_date
@@ -90,10 +90,3 @@ def correction_lapsed(ctx: Ctx, data) -> None:
     ctx.effective_date = end  # the legal date, not the sweep's
     ctx.draft_letter("termination_notice", {"cause": "no_correction", "period_end": end.isoformat()})
 
-
-def correction_period_info(ctx: Ctx) -> dict:
-    end = correction_period_end(ctx.registry, ctx.app, ctx.agency)
-    return {"period_end": end.isoformat() if end else None}
-
-
-__all__ = ["deadline_after"]

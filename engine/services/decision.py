@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlmodel import select
 
 from ..errors import InputError
-from ..models import Application, Consultation, Event, Letter
+from ..models import Application, Consultation, Letter
 from ..outcomes import OUTCOMES, validate_details
 from .letter_records import freeze_letter
 from .pipeline import Ctx, Inputs, handler
@@ -138,7 +138,3 @@ def sign_off(ctx: Ctx, data: SignOffIn) -> None:
     ctx.reason = data.note
     ctx.notes["reply"] = {"letter_id": letter.id, "number": letter.number, "on_time": on_time}
 
-
-def replay_decisions(session, application_id: int) -> list[Event]:
-    return list(session.exec(select(Event).where(Event.application_id == application_id,
-                                                 Event.name == "decide")).all())

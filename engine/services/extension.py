@@ -50,10 +50,7 @@ def extend(ctx: Ctx, data) -> None:
     app.extension_requested_days = None
     app.extension_requested_by_id = None
     ctx.reason = app.extension_reason
-    # the new due date is printed by the letter; computed after the change
-    ctx.app.extension_reason = app.extension_reason
-    ctx.session.flush()
-    new_due = ctx.clock().due
+    new_due = ctx.clock().due  # the clock reads the extended record
     ctx.draft_letter("extension_notice", {
         "days": ctx.notes["extension"]["days"], "old_due": ctx.notes["extension"]["old_due"],
         "new_due": new_due.isoformat() if new_due else None, "reason": app.extension_reason,

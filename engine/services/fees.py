@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from ..app_clock import PAYMENT_DAYS, deadline_after
 from ..errors import InputError
-from ..fees import per_item, per_volume
+from ..fees import per_item, per_volume, rule_as_data
 from ..models import Agency, Application, FeeAssessment
 from ..signals import month_bounds
 from .pipeline import Ctx, Inputs, handler
@@ -37,13 +37,17 @@ def item_position(ctx: Ctx) -> int:
 
 
 def quote_for(ctx: Ctx, method: str, pages: int | None):
+    """The quote under the agency's configured bands; the bands used are recorded with the assessment."""
     if method == "per_item":
         if pages is not None:
             raise InputError("按件计收不填写页数", field="pages")
-        return per_item(item_position(ctx)), {"position": item_position(ctx), "scope": ctx.opts.fee_count_scope}
+        position, rule = item_position(ctx), ctx.opts.item_rule()
+        return per_item(position, rule), {"position": position, "scope": ctx.opts.fee_count_scope,
+                                          "rule": rule_as_data(rule)}
     if pages is None:
         raise InputError("按量计收须填写提供的页数", field="pages")
-    return per_volume(pages), {"pages": pages, "page_rule": "A4 每面为1页；超过A4或电子数据按机关设定折算（由经办人填写页数）"}
+    rule = ctx.opts.volume_rule()
+    return per_volume(pages, rule), {"pages": pages, "page_rule": ctx.opts.fee_page_rule, "rule": rule_as_data(rule)}
 
 
 class ProposeFeeIn(Inputs):

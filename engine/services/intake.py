@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, timezone
 
-from pydantic import Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -26,30 +30,27 @@ FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
 DELIVERIES = {"post": "邮寄", "email": "电子邮件", "online": "网上获取", "pickup": "当面领取", "fax": "传真"}
 
 
+def one_of(choices: dict[str, str], what: str) -> AfterValidator:
+    """A code that must be one of ``choices``; the refusal lists them in Chinese with their codes."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"{what}应为：" + "、".join(f"{label}（{code}）" for code, label in choices.items()))
+        return value
+
+    return AfterValidator(check)
+
+
 class ApplicantIn(Inputs):
-    kind: str
+    kind: Annotated[str, one_of(APPLICANT_KINDS, "申请人类型")]
     subtype: str | None = None
     name: str = Field(min_length=1, max_length=200)
-    id_type: str
+    id_type: Annotated[str, one_of(ID_TYPES, "证件类型")]
     id_number: str = Field(min_length=1, max_length=64)
     phone: str = Field(default="", max_length=64)
     email: str = Field(default="", max_length=200)
     address: str = Field(default="", max_length=300)
     postcode: str = Field(default="", max_length=16)
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in APPLICANT_KINDS:
-            raise ValueError(f"申请人类型应为 {'、'.join(APPLICANT_KINDS)}")
-        return v
-
-    @field_validator("id_type")
-    @classmethod
-    def _id_type(cls, v: str) -> str:
-        if v not in ID_TYPES:
-            raise ValueError(f"证件类型应为 {'、'.join(ID_TYPES)}")
-        return v
 
 
 class RegisterIn(Inputs):
@@ -58,22 +59,8 @@ class RegisterIn(Inputs):
     channel_facts: dict[str, str | date]
     request_text: str = Field(min_length=1, max_length=20000)
     purpose: str = Field(default="", max_length=2000)
-    form_wanted: str
-    delivery_wanted: str
-
-    @field_validator("form_wanted")
-    @classmethod
-    def _form(cls, v: str) -> str:
-        if v not in FORMS:
-            raise ValueError(f"获取信息的形式应为 {'、'.join(FORMS)}")
-        return v
-
-    @field_validator("delivery_wanted")
-    @classmethod
-    def _delivery(cls, v: str) -> str:
-        if v not in DELIVERIES:
-            raise ValueError(f"获取信息的途径应为 {'、'.join(DELIVERIES)}")
-        return v
+    form_wanted: Annotated[str, one_of(FORMS, "获取信息的形式")]
+    delivery_wanted: Annotated[str, one_of(DELIVERIES, "获取信息的途径")]
 
 
 def _check_applicant(a: ApplicantIn) -> None:
@@ -85,8 +72,6 @@ def _check_applicant(a: ApplicantIn) -> None:
     if not (a.phone or a.email or a.address):
         raise InputError("须提供至少一种联系方式（电话、电子邮箱或通信地址）", field="applicant.phone")
     if a.id_type == "resident_id":
-        import re
-
         if not re.fullmatch(r"\d{17}[\dXx]", a.id_number):
             raise InputError("居民身份证号码应为18位（最后一位可为X）", field="applicant.id_number")
 

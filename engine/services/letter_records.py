@@ -12,9 +12,6 @@ if TYPE_CHECKING:
     from ..models import Letter
     from .pipeline import Ctx
 
-NOTICE_TYPES_IN_REPLY_SERIES = {"reply"}
-
-
 def format_number(code: str, series: str, year: int, n: int) -> str:
     """文号: {code}{series}〔{year}〕{n}号 — 六角括号, no 第, no leading zeros."""
     return f"{code}{series}〔{year}〕{n}号"

@@ -64,7 +64,7 @@ def test_digest_email_in_chinese(sqlite_db, registry, smtp):
     assert result == {"sent": 1, "retry_later": 0}
     msg = inbox.messages[0]
     subject = str(make_header(decode_header(msg["Subject"])))
-    assert subject.startswith("【依申请公开】期限提醒：逾期1件，即将到期1件")
+    assert subject == "【依申请公开】期限提醒：逾期1件，即将到期1件"
     body = msg.get_payload(decode=True).decode("utf-8")
     assert "李明" in body and "已逾期" in body and "DEMO-2026-00001" in body
 

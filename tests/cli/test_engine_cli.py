@@ -47,7 +47,7 @@ def test_fee_bad_input_exit_2(args, message):
 
 def test_db_upgrade_check_and_user(isolated_settings):
     result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0 and "0004" in result.stdout
+    assert result.exit_code == 0 and "0005" in result.stdout
     assert "已是最新" in runner.invoke(app, ["db", "upgrade"]).stdout
     assert runner.invoke(app, ["check"]).exit_code == 0
     from engine import admin

@@ -191,3 +191,35 @@ def test_annual_fee_figures(w):
         services.fire(s, Actor.system(), b, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
         figures = fee_figures(s, w.agency_id, 2026)
     assert figures == {"notices": 2, "billed_fen": 540000, "collected_fen": 470000, "closed_unpaid": 1}
+
+
+def test_bands_are_agency_configuration_recorded_with_the_assessment(db, registry):
+    """[unconfirmed] bands: an agency may configure them; the assessment records the bands it used."""
+    from letters.audit import check_fee, load_case
+
+    bands = [{"first": 1, "last": 50, "rate": 0}, {"first": 51, "last": None, "rate": 5}]
+    w = build_world(db, registry, fee_volume_bands=bands, fee_page_rule="A3 折算为2页")
+    app_id = w.register()
+    to_handling(w, app_id)
+    propose(w, app_id, pages=250)
+    fee = fee_of(w, app_id)
+    assert fee.amount_fen == 200 * 5 * 100
+    assert fee.basis["rule"] == bands and fee.basis["page_rule"] == "A3 折算为2页"
+    with w.session() as s:
+        from engine.models import Agency, Application
+
+        agency = s.get(Agency, w.agency_id)
+        agency.settings = {}  # back to the national bands: the recorded assessment still checks out
+        s.add(agency)
+        s.commit()
+        case = load_case(s, s.get(Application, app_id), registry)
+    assert check_fee(case).ok
+
+
+def test_bad_band_configuration_is_refused(db, registry):
+    from pydantic import ValidationError
+
+    from engine.models import AgencySettings
+
+    with pytest.raises(ValidationError, match="连续排列"):
+        AgencySettings.model_validate({"fee_volume_bands": [{"first": 1, "last": 30, "rate": 0}, {"first": 40, "rate": 10}]})

@@ -175,3 +175,22 @@ def test_a_broken_record_fails_the_check_and_is_named(year):
         app.outcome = "withdrawn"
         s.add(app)
         s.commit()
+
+
+def test_configurable_rows_follow_the_setting(year, monkeypatch):
+    """workflow.md marks the rows of not_our_agency and special_procedure [configurable]."""
+    from engine import settings
+
+    monkeypatch.setenv("OGI_REPORT_ROWS", '{"not_our_agency": "3.6.3"}')
+    settings.get_settings.cache_clear()
+    try:
+        with Session(year.engine) as s:
+            t = annual_report(s, [year.agency_id], 2026).table3
+        assert t["3.4.1"]["natural"] == 1 and t["3.6.3"]["natural"] == 3 and t["3.7"]["natural"] == 25
+        monkeypatch.setenv("OGI_REPORT_ROWS", '{"not_our_agency": "3.1"}')
+        settings.get_settings.cache_clear()
+        with pytest.raises(ValueError, match="不能改计入报表"):
+            settings.get_settings()
+    finally:
+        monkeypatch.delenv("OGI_REPORT_ROWS")
+        settings.get_settings.cache_clear()
