@@ -60,7 +60,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         extra: dict = {"field": exc.field} if exc.field else {}
-        if getattr(exc, "current", None) is not None:
+        if exc.current is not None:
             extra["current"] = exc.current  # a conflict answers with the current state
         return problem(request, exc.status, exc.message, title=exc.title, **extra)
 

@@ -12,7 +12,7 @@ from calendars import CalendarRegistry
 from .actors import Actor
 from .db import begin_write
 from .models import Agency, Alert, Application
-from .services.pipeline import Ctx, _claim_version, _snapshot, record_event, refresh_clock_cache
+from .services.pipeline import Ctx, claim_version, snapshot, record_event, refresh_clock_cache
 from .states import OPEN_STATES
 
 
@@ -29,12 +29,12 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
             before = (app.due_date, app.due_provisional, app.clock_state)
             ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, datetime.now(timezone.utc),
                       registry, {})
-            snap = _snapshot(app)
+            snap = snapshot(app)
             refresh_clock_cache(ctx)
             after = (app.due_date, app.due_provisional, app.clock_state)
             if after == before:
                 continue
-            _claim_version(session, app)
+            claim_version(session, app)
             ctx.reason = "放假安排更新后重新计算期限"
             ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
                                      "provisional_before": before[1], "provisional_after": after[1]}

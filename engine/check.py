@@ -20,7 +20,7 @@ from calendars import CalendarRegistry
 from . import machine
 from .app_clock import answer_clock
 from .models import Agency, Application, Consultation, Event, FeeAssessment, Letter
-from .services.pipeline import _snapshot
+from .services.pipeline import snapshot
 from .states import RECORD_EVENTS
 
 
@@ -63,7 +63,7 @@ def _check_application(session: Session, app: Application, agency: Agency, regis
                 replay[key] = change[1]
     if state != app.status:
         yield Violation(n, "重放", f"审计事件重放得到状态 {state}，记录为 {app.status}")
-    current = _snapshot(app)
+    current = snapshot(app)
     for key, value in current.items():
         if key in ("due_date", "due_provisional", "clock_state"):
             continue  # derived; checked against a fresh computation below

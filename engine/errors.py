@@ -6,6 +6,7 @@ from __future__ import annotations
 class DomainError(Exception):
     status = 400
     title = "请求无法处理"
+    current: object = None  # what the client should see with the refusal (a conflict: the current state)
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -155,7 +155,7 @@ def fire_event(
         result = services.fire(session, p.actor, app_id, event, body or {}, expected_version=version, today=day,
                                registry=reg, hooks=engine_hooks())
     except Conflict as exc:
-        exc.current = queries.summary(*_app_and_applicant(session, app_id), None)  # type: ignore[attr-defined]
+        exc.current = queries.summary(*_app_and_applicant(session, app_id), None)
         raise
     response.headers["ETag"] = etag(result.application.version, app_id)
     return queries.event_result(session, result.application, result.event, reg, day)

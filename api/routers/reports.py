@@ -43,7 +43,7 @@ def annual(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Qu
         return HTMLResponse(to_html(report, drill))
     if not report["check_ok"]:
         exc = Conflict("报表核对未通过（一 + 二 ≠ 三（七） + 四），不能导出；请先处理所列申请")
-        exc.current = report["check_failures"]  # type: ignore[attr-defined]
+        exc.current = report["check_failures"]
         raise exc
     name = f"annual-{agency}-{year}"
     if format == "csv":

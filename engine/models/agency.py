@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -105,4 +107,10 @@ class Agency(SQLModel, table=True):
 
     @property
     def options(self) -> AgencySettings:
-        return AgencySettings.model_validate(self.settings or {})
+        """The validated settings (read on every event: parsed once per distinct settings value)."""
+        return _parse_settings(json.dumps(self.settings or {}, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=256)
+def _parse_settings(text: str) -> AgencySettings:
+    return AgencySettings.model_validate(json.loads(text)).model_copy(deep=True)

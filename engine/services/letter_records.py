@@ -6,11 +6,16 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
+from ..errors import InputError
 from ..numbering import next_number
+from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
     from ..models import Letter
     from .pipeline import Ctx
+
 
 def format_number(code: str, series: str, year: int, n: int) -> str:
     """文号: {code}{series}〔{year}〕{n}号 — 六角括号, no 第, no leading zeros."""
@@ -45,11 +50,6 @@ def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
 
 
 # -- record-only events on letters -------------------------------------------------------------------
-
-from pydantic import Field  # noqa: E402
-
-from ..errors import InputError  # noqa: E402
-from .pipeline import Inputs, handler  # noqa: E402
 
 
 class LetterIn(Inputs):

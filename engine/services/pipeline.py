@@ -151,7 +151,7 @@ class FireResult:
     ctx_notes: dict
 
 
-def _snapshot(app: Application) -> dict:
+def snapshot(app: Application) -> dict:
     data = app.model_dump(exclude={"created_at", "updated_at", "version"})
     return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in data.items()}
 
@@ -196,7 +196,7 @@ def refresh_clock_cache(ctx: Ctx) -> None:
 
 
 def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> Event:
-    after = _snapshot(ctx.app)
+    after = snapshot(ctx.app)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if ctx.notes:
         changes["_related"] = _json_safe(ctx.notes)
@@ -210,7 +210,7 @@ def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inp
     return event
 
 
-def _claim_version(session: Session, app: Application) -> None:
+def claim_version(session: Session, app: Application) -> None:
     """Compare-and-set the version first: the row is locked for this transaction, and a writer that
     read an older version gets a conflict instead of overwriting."""
     table = Application.__table__
@@ -229,7 +229,7 @@ def _conflict(session: Session, application_id: int) -> Conflict:
         f"申请已被他人修改（当前状态“{STATES.get(app.status, app.status)}”，版本 {app.version}），请刷新后重试"
         if app else "申请已被他人修改，请刷新后重试"
     )
-    exc.current = {"status": app.status, "version": app.version} if app else None  # type: ignore[attr-defined]
+    exc.current = {"status": app.status, "version": app.version} if app else None
     return exc
 
 
@@ -259,7 +259,7 @@ def fire(
                 raise NotFound(f"申请（编号 {application_id}）不存在")
             if expected_version is not None and app.version != expected_version:
                 raise _Stale
-            _claim_version(session, app)
+            claim_version(session, app)
             role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
             if not spec.record_only and not machine.allowed_from(app.status, event):
                 raise Refused(f"申请当前状态为“{STATES[app.status]}”，不能{spec.label}")
@@ -269,7 +269,7 @@ def fire(
             with session.no_autoflush:
                 if spec.precheck:
                     spec.precheck(ctx)
-                before = _snapshot(app)
+                before = snapshot(app)
                 from_state = app.status
                 spec.apply(ctx, data)
                 if not spec.record_only:
