@@ -12,7 +12,7 @@ from calendars import CalendarRegistry
 from .actors import Actor
 from .db import begin_write
 from .models import Agency, Alert, Application
-from .services.pipeline import Ctx, claim_version, snapshot, record_event, refresh_clock_cache
+from .services.pipeline import Ctx, bump_version, load_application, record_event, refresh_clock_cache, snapshot
 from .states import OPEN_STATES
 
 
@@ -25,7 +25,7 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
     actor = Actor.system()
     for app_id in ids:
         with begin_write(session):
-            app = session.get(Application, app_id, populate_existing=True)
+            app = load_application(session, app_id, lock=True)  # an event in flight finishes first
             before = (app.due_date, app.due_provisional, app.clock_state)
             ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, datetime.now(timezone.utc),
                       registry, {})
@@ -34,7 +34,7 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
             after = (app.due_date, app.due_provisional, app.clock_state)
             if after == before:
                 continue
-            claim_version(session, app)
+            bump_version(app)
             ctx.reason = "放假安排更新后重新计算期限"
             ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
                                      "provisional_before": before[1], "provisional_after": after[1]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_
 from sqlmodel import Session, func, select
@@ -33,6 +34,9 @@ from .models.user import ROLE_ZH
 from .outcomes import OUTCOMES
 from .services.applicants import masked
 from .states import EVENTS, OPEN_STATES, STATES
+
+if TYPE_CHECKING:
+    from .services.pipeline import FireResult
 
 
 def visible_agency_ids(session: Session, actor: Actor) -> set[int]:
@@ -223,15 +227,14 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
     }
 
 
-def event_result(session: Session, app: Application, event: Event, registry: CalendarRegistry, today: date) -> dict:
-    """The answer to an event: the summary, the clock, the letters and the audit record just written."""
-    agency = session.get(Agency, app.agency_id)
-    applicant = session.get(Applicant, app.applicant_id)
-    letters = list(session.exec(select(Letter).where(Letter.application_id == app.id).order_by(Letter.id)).all())
+def event_result(result: "FireResult", registry: CalendarRegistry, today: date) -> dict:
+    """The answer to an event: the summary, the clock, the letters and the audit record just written —
+    from what the event's transaction held, without reading again."""
+    app, agency, event = result.application, result.agency, result.event
     left = running_days_left(app, registry.calendar(agency.region, provisional=True), today)
-    return {**summary(app, applicant, left, lights_for(agency)), "outcome_details": app.outcome_details,
+    return {**summary(app, result.applicant, left, lights_for(agency)), "outcome_details": app.outcome_details,
             "replied_on": _iso(app.replied_on), "replied_on_time": app.replied_on_time,
-            "letters": [letter_summary(x) for x in letters],
+            "letters": [letter_summary(x) for x in result.letters],
             "event": {"seq": event.seq, "name": event.name, "label": EVENTS.get(event.name, event.name),
                       "from": event.from_state, "to": event.to_state, "actor": event.actor_name, "role": event.role,
                       "at": event.at.isoformat(), "changes": event.changes}}

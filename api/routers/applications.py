@@ -158,7 +158,7 @@ def fire_event(
         exc.current = queries.summary(*_app_and_applicant(session, app_id), None)
         raise
     response.headers["ETag"] = etag(result.application.version, app_id)
-    return queries.event_result(session, result.application, result.event, reg, day)
+    return queries.event_result(result, reg, day)
 
 
 def _app_and_applicant(session: Session, app_id: int):

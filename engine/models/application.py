@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import Index
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from .base import json_column, utc_column, utcnow
@@ -79,3 +80,9 @@ class Application(SQLModel, table=True):
     version: int = Field(default=1)  # = number of audit events; bumped by compare-and-set per event
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict:  # noqa: N805
+        # Every ORM UPDATE carries "AND version = <as read>" (no row: StaleDataError). The services set
+        # the new version themselves — once per audit event, never on other writes.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}

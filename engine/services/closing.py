@@ -44,7 +44,7 @@ def record_service(ctx: Ctx, data: ServiceIn) -> None:
     rec = ServiceRecord(application_id=ctx.app.id, letter_id=letter.id, method=data.method, served_on=data.served_on,
                         tracking_number=data.tracking_number, proof=data.proof, failed=data.failed,
                         recorded_by_id=ctx.actor.user_id)
-    ctx.session.add(rec)
+    ctx.add(rec)
     ctx.effective_date = data.served_on
     if not data.failed:
         if letter.type == "correction_notice" and ctx.app.correction_notice_served_on is None:

@@ -31,8 +31,7 @@ def start_consultation(ctx: Ctx, data: StartConsultationIn) -> None:
     due, _ = deadline_after(ctx.registry, ctx.agency, data.party_received_on, CONSULTATION_DAYS)
     c = Consultation(application_id=ctx.app.id, kind=data.kind, party=data.party, contact=data.contact,
                      party_received_on=data.party_received_on, reply_due=due)
-    ctx.session.add(c)
-    ctx.session.flush()
+    ctx.add(c)
     ctx.notes["consultation"] = {"id": c.id, "reply_due": due.isoformat()}
     letter = "third_party_consultation" if data.kind == "third_party" else "agency_consultation"
     ctx.draft_letter(letter, {"addressee": data.party, "party": data.party, "reply_due_days": CONSULTATION_DAYS,

@@ -90,8 +90,7 @@ def propose_fee(ctx: Ctx, data: ProposeFeeIn) -> None:
         amount_fen=quote.amount_fen, breakdown=quote.as_dict()["lines"], basis={**basis, "explain": quote.explain()},
         proposed_by_id=ctx.actor.user_id, proposed_on=ctx.today,
     )
-    ctx.session.add(fee)
-    ctx.session.flush()
+    ctx.add(fee)
     ctx.notes["fee"] = {"id": fee.id, "amount": quote.amount, "method": data.method}
 
 

@@ -108,8 +108,7 @@ def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
     keep = {k: v for k, v in old.data.items() if k not in ("number", "issue_date", "signer")}
     new = Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type, outcome=old.outcome,
                  addressee=old.addressee, data=keep, drafted_by_id=ctx.actor.user_id)
-    ctx.session.add(new)
-    ctx.session.flush()
+    ctx.add(new)
     ctx.notes["letter"] = {"id": new.id, "replaces": old.id}
 
 

@@ -8,15 +8,14 @@ concept. A refused event raises a DomainError with a Chinese reason and leaves n
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -24,14 +23,14 @@ from calendars import CalendarRegistry
 
 from .. import machine
 from ..actors import Actor
-from ..app_clock import ClockView, answer_clock
 from ..calendar_registry import get_registry
 from ..db import begin_write, is_postgres
-from ..errors import Conflict, DomainError, Forbidden, InputError, NotFound, Refused
-from ..models import ROLE_ZH, Agency, Applicant, Application, Consultation, Event, FeeAssessment, Letter
+from ..errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from ..models import ROLE_ZH, Agency, Applicant, Application, Event, Letter
 from ..states import EVENTS as EVENT_LABELS
 from ..states import STATES
 from ..validation import CleanModel, parse
+from .context import RELATED, Ctx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -80,75 +79,15 @@ def handler(name: str, roles: set[str] | frozenset[str], inputs: type[BaseModel]
 
 
 @dataclass
-class Ctx:
-    session: Session
-    actor: Actor
-    role: str
-    app: Application
-    agency: Agency
-    today: date
-    now: datetime
-    registry: CalendarRegistry
-    hooks: dict[str, Callable[..., Any]]
-    flags: dict[str, bool] = field(default_factory=dict)
-    effective_date: date | None = None
-    reason: str = ""
-    notes: dict[str, Any] = field(default_factory=dict)  # related records changed, for the audit event
-
-    @property
-    def opts(self):
-        return self.agency.options
-
-    def consultations(self) -> list[Consultation]:
-        return list(self.session.exec(
-            select(Consultation).where(Consultation.application_id == self.app.id).order_by(Consultation.id)
-        ).all())
-
-    def fees(self) -> list[FeeAssessment]:
-        return list(self.session.exec(
-            select(FeeAssessment).where(FeeAssessment.application_id == self.app.id).order_by(FeeAssessment.id)
-        ).all())
-
-    def letters(self) -> list[Letter]:
-        return list(self.session.exec(
-            select(Letter).where(Letter.application_id == self.app.id).order_by(Letter.id)
-        ).all())
-
-    def clock(self) -> ClockView:
-        return answer_clock(self.registry, self.app, self.agency, self.consultations(), self.fees(), self.today)
-
-    def applicant(self) -> Applicant:
-        return self.session.get(Applicant, self.app.applicant_id)
-
-    def refuse(self, message: str) -> None:
-        raise Refused(message)
-
-    def check_date(self, value: date, what: str, *, not_before: date | None = None, not_before_what: str = "") -> date:
-        if value > self.today:
-            raise InputError(f"{what} {value} 晚于今天")
-        if not_before and value < not_before:
-            raise InputError(f"{what} {value} 早于{not_before_what} {not_before}")
-        return value
-
-    def draft_letter(self, type_: str, extra: dict | None = None, outcome: str | None = None) -> Letter:
-        from .letters_due import letter_data
-
-        letter = Letter(
-            application_id=self.app.id, agency_id=self.agency.id, type=type_, outcome=outcome, status="draft",
-            addressee=extra.get("addressee") if extra and extra.get("addressee") else self.applicant().name,
-            data=letter_data(self, type_, extra or {}, outcome), drafted_by_id=self.actor.user_id,
-        )
-        self.session.add(letter)
-        self.session.flush()
-        self.notes.setdefault("letters_drafted", []).append({"id": letter.id, "type": type_})
-        return letter
-
-
-@dataclass
 class FireResult:
+    """The committed change and what the answer to it shows, gathered inside the transaction."""
+
     application: Application
     event: Event
     ctx_notes: dict
+    agency: Agency
+    applicant: Applicant
+    letters: list[Letter]
 
 
 def snapshot(app: Application) -> dict:
@@ -176,6 +115,26 @@ def load_application(session: Session, application_id: int, *, lock: bool = Fals
     if app is None:
         raise NotFound(f"申请（编号 {application_id}）不存在")
     return app
+
+
+def _exists(model) -> Any:
+    return exists().where(model.application_id == Application.id).correlate(Application)
+
+
+def load_for_event(session: Session, application_id: int) -> tuple[Application, Agency, Applicant, dict[str, bool]]:
+    """The application (row-locked on PostgreSQL; SQLite writers hold the database lock already), its
+    agency and applicant, and which kinds of related records it has — one statement."""
+    stmt = (select(Application, Agency, Applicant, *(_exists(m) for m in RELATED.values()))
+            .join(Agency, Agency.id == Application.agency_id)
+            .join(Applicant, Applicant.id == Application.applicant_id)
+            .where(Application.id == application_id))
+    if is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update(of=Application)
+    row = session.exec(stmt).first()
+    if row is None:
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    app, agency, applicant, *flags = row
+    return app, agency, applicant, dict(zip(RELATED, map(bool, flags)))
 
 
 def pick_role(actor: Actor, agency: Agency, allowed: frozenset[str], event_label: str) -> str:
@@ -210,16 +169,10 @@ def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inp
     return event
 
 
-def claim_version(session: Session, app: Application) -> None:
-    """Compare-and-set the version first: the row is locked for this transaction, and a writer that
-    read an older version gets a conflict instead of overwriting."""
-    table = Application.__table__
-    result = session.execute(
-        update(table).where(table.c.id == app.id, table.c.version == app.version).values(version=app.version + 1)
-    )
-    if result.rowcount != 1:
-        raise _Stale
-    set_committed_value(app, "version", app.version + 1)
+def bump_version(app: Application) -> None:
+    """The event's sequence number. The UPDATE that writes it carries ``WHERE version = <old>``
+    (``version_id_col``), so a writer that read an older version gets a conflict, never an overwrite."""
+    app.version = app.version + 1
 
 
 def _conflict(session: Session, application_id: int) -> Conflict:
@@ -253,24 +206,24 @@ def fire(
     hooks = hooks or {}
     try:
         with begin_write(session):
-            app = load_application(session, application_id, lock=True)
-            agency = session.get(Agency, app.agency_id)
+            app, agency, applicant, present = load_for_event(session, application_id)
             if not actor.can_see(agency):
                 raise NotFound(f"申请（编号 {application_id}）不存在")
             if expected_version is not None and app.version != expected_version:
                 raise _Stale
-            claim_version(session, app)
             role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
             if not spec.record_only and not machine.allowed_from(app.status, event):
                 raise Refused(f"申请当前状态为“{STATES[app.status]}”，不能{spec.label}")
             data = parse(spec.inputs, inputs)
-            ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, hooks)
+            ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, hooks,
+                      applicant_row=applicant, present=present)
             # One UPDATE of the application at the end rather than one per query the handler makes.
             with session.no_autoflush:
                 if spec.precheck:
                     spec.precheck(ctx)
                 before = snapshot(app)
                 from_state = app.status
+                bump_version(app)
                 spec.apply(ctx, data)
                 if not spec.record_only:
                     app.status = machine.next_state(from_state, event, **ctx.flags)
@@ -280,6 +233,7 @@ def fire(
             if "before_commit" in hooks:
                 hooks["before_commit"](ctx)
             session.flush()
+            result = FireResult(app, ev, ctx.notes, agency, ctx.applicant(), ctx.letters())
     except _Stale:
         raise _conflict(session, application_id) from None
     except StaleDataError:
@@ -288,7 +242,7 @@ def fire(
         if "events" in str(exc.orig).lower() or "seq" in str(exc.orig).lower():
             raise _conflict(session, application_id) from None
         raise
-    return FireResult(app, ev, ctx.notes)
+    return result
 
 
 class _Stale(Exception):

@@ -46,6 +46,5 @@ def record_review_case(ctx: Ctx, data: ReviewCaseIn) -> None:
         case = ReviewCase(application_id=ctx.app.id, agency_id=ctx.agency.id, kind=data.kind,
                           case_number=data.case_number, filed_on=data.filed_on, decided_on=data.decided_on,
                           result=data.result, notes=data.notes)
-        ctx.session.add(case)
-        ctx.session.flush()
+        ctx.add(case)
     ctx.notes["review_case"] = {"id": case.id, "kind": case.kind, "result": case.result}

@@ -1,0 +1,114 @@
+"""What one event works on (``Ctx``): the locked application, its agency and applicant, and the
+records that hang off it, each read at most once per event.
+
+The pipeline tells the context which kinds of related records exist (read with the locked row), so an
+application without consultations, fees or letters costs no query for them. A handler that creates a
+record goes through ``ctx.add`` so the next read sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import defer
+from sqlmodel import Session, select
+
+from calendars import CalendarRegistry
+
+from ..actors import Actor
+from ..app_clock import ClockView, answer_clock
+from ..errors import InputError, Refused
+from ..models import Agency, Applicant, Application, Consultation, FeeAssessment, Letter
+
+# The kinds of records the clock and the handlers read, by the model they are kept in.
+RELATED = {"consultations": Consultation, "fees": FeeAssessment, "letters": Letter}
+
+
+@dataclass
+class Ctx:
+    session: Session
+    actor: Actor
+    role: str
+    app: Application
+    agency: Agency
+    today: date
+    now: datetime
+    registry: CalendarRegistry
+    hooks: dict[str, Callable[..., Any]]
+    flags: dict[str, bool] = field(default_factory=dict)
+    effective_date: date | None = None
+    reason: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)  # related records changed, for the audit event
+    applicant_row: Applicant | None = None  # given by the pipeline's load; read on first use otherwise
+    present: dict[str, bool] | None = None  # which RELATED kinds exist; None: unknown, query
+    _records: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def opts(self):
+        return self.agency.options
+
+    def _related(self, kind: str) -> list:
+        if kind not in self._records:
+            if self.present is not None and not self.present.get(kind, True):
+                self._records[kind] = []
+            else:
+                model = RELATED[kind]
+                stmt = select(model).where(model.application_id == self.app.id).order_by(model.id)
+                if model is Letter:
+                    stmt = stmt.options(defer(Letter.pdf))  # the frozen PDF is read only to serve or check it
+                self._records[kind] = list(self.session.exec(stmt).all())
+        return list(self._records[kind])
+
+    def consultations(self) -> list[Consultation]:
+        return self._related("consultations")
+
+    def fees(self) -> list[FeeAssessment]:
+        return self._related("fees")
+
+    def letters(self) -> list[Letter]:
+        return self._related("letters")
+
+    def add(self, record: Any) -> Any:
+        """Insert a record of this application (flushed, so it has its id) and let later reads see it."""
+        self.session.add(record)
+        self.session.flush()
+        for kind, model in RELATED.items():
+            if isinstance(record, model):
+                if kind in self._records:
+                    self._records[kind].append(record)
+                elif self.present is not None:
+                    self.present[kind] = True
+        return record
+
+    def clock(self) -> ClockView:
+        return answer_clock(self.registry, self.app, self.agency, self.consultations(), self.fees(), self.today)
+
+    def applicant(self) -> Applicant:
+        if self.applicant_row is None:
+            self.applicant_row = self.session.get(Applicant, self.app.applicant_id)
+        return self.applicant_row
+
+    def refuse(self, message: str) -> None:
+        raise Refused(message)
+
+    def check_date(self, value: date, what: str, *, not_before: date | None = None, not_before_what: str = "") -> date:
+        if value > self.today:
+            raise InputError(f"{what} {value} 晚于今天")
+        if not_before and value < not_before:
+            raise InputError(f"{what} {value} 早于{not_before_what} {not_before}")
+        return value
+
+    def draft_letter(self, type_: str, extra: dict | None = None, outcome: str | None = None) -> Letter:
+        from .letters_due import letter_data
+
+        letter = Letter(
+            application_id=self.app.id, agency_id=self.agency.id, type=type_, outcome=outcome, status="draft",
+            addressee=extra.get("addressee") if extra and extra.get("addressee") else self.applicant().name,
+            data=letter_data(self, type_, extra or {}, outcome), drafted_by_id=self.actor.user_id,
+        )
+        self.add(letter)
+        self.notes.setdefault("letters_drafted", []).append({"id": letter.id, "type": type_})
+        return letter
