@@ -1,17 +1,22 @@
-"""FastAPI dependencies: a database session per request, the authenticated user, role requirements."""
+"""FastAPI dependencies: a database session per request, the authenticated user, role requirements.
+
+The cheap ones are ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, and a hop
+there costs more than most of these do. Database work goes to a thread only when there is some.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from engine.actors import Actor
-from engine.auth import AuthUser, NotAuthenticated, authenticate
+from engine.auth import AuthUser, NotAuthenticated, authenticate, cached_authentication
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import Forbidden
@@ -21,12 +26,15 @@ bearer = HTTPBearer(auto_error=False, description="登录后获得的令牌：Au
 SESSION_COOKIE = "ogi_session"
 
 
-def get_session() -> Iterator[Session]:
-    session = new_session()
+async def get_session() -> AsyncIterator[Session]:
+    session = new_session()  # no connection until first used
     try:
         yield session
     finally:
-        session.close()
+        if session.in_transaction():  # a connection to give back (a read, or an error mid-way)
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 @dataclass
@@ -36,21 +44,28 @@ class Principal:
     token: str
 
 
-def current(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-            session: Session = Depends(get_session)) -> Principal:
+async def current(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                  session: Session = Depends(get_session)) -> Principal:
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE, "")
     if not token:
         raise NotAuthenticated("请先登录")
-    actor, user = authenticate(session, token)
-    session.rollback()
+    known = cached_authentication(token)
+    actor, user = known if known else await run_in_threadpool(_authenticate, session, token)
     request.state.user = user.username
     return Principal(actor, user, token)
+
+
+def _authenticate(session: Session, token: str) -> tuple[Actor, AuthUser]:
+    try:
+        return authenticate(session, token)
+    finally:
+        session.rollback()  # the lookup's read transaction ends here; the route starts its own
 
 
 def requires(*roles: str):
     """A route for holders of one of ``roles`` in at least one agency (the route then checks which)."""
 
-    def dependency(p: Principal = Depends(current)) -> Principal:
+    async def dependency(p: Principal = Depends(current)) -> Principal:
         held = {role for _, role in p.actor.grants}
         if not held & set(roles):
             from engine.models.user import ROLE_ZH
@@ -62,9 +77,9 @@ def requires(*roles: str):
     return dependency
 
 
-def today() -> date:
+async def today() -> date:
     return local_today()
 
 
-def registry():
-    return get_registry()
+async def registry():
+    return get_registry()  # built at start-up (lifespan), so never on the event loop's time

@@ -18,8 +18,10 @@ API_PREFIX = "/api/v1"
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     """Start the scheduler with the app when OGI_SCHEDULER=1 (leader election keeps it single)."""
+    from engine.calendar_registry import get_registry
     from engine.settings import get_settings
 
+    get_registry()  # read the calendars now, not during the first request
     service = None
     if get_settings().scheduler:
         from engine.alerting.scheduler import SchedulerService

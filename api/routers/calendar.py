@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ..deps import requires
 from ..deps import today as today_dep
+from engine.services import local_today
 
 from engine.calendar_registry import get_registry
 from engine.calendar_view import year_view
@@ -42,7 +43,7 @@ def deadline(
         registry, received=received, working_days=working_days, pauses=pause or (), restart=restart,
         extend=extend, region=region, provisional=provisional, roll=roll,
     )
-    as_of = parse_date(today, "today") if today else today_dep()  # Asia/Shanghai, not the server's zone
+    as_of = parse_date(today, "today") if today else local_today()  # Asia/Shanghai, not the server's zone
     return answer(registry, req, today=as_of, with_explanation=True)
 
 

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import func, select
 
 from engine import auth, queries, services
+from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import DomainError
 from engine.models import Agency, Alert, Application, RoleGrant, User
@@ -21,11 +22,12 @@ from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
 from engine.outcomes import OUTCOMES
 from engine.receipt import CHANNELS
+from engine.services import local_today
 from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
 from engine.states import EVENTS, OPEN_STATES, STATES
 
-from ..deps import SESSION_COOKIE, registry, today
+from ..deps import SESSION_COOKIE
 from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
 
@@ -143,7 +145,7 @@ def queue(request: Request) -> Response:
         p = principal(request, s)
         if p is None:
             return login_redirect(request)
-        day, reg = today(), registry()
+        day, reg = local_today(), get_registry()
         statuses = [x for x in q.getlist("status") if x in STATES] or None
         f = queries.ListFilters(
             status=statuses, clerk_id=int_or(q.get("clerk")), text=(q.get("q") or "")[:200] or None,
@@ -167,7 +169,7 @@ def queue(request: Request) -> Response:
 
 def _register_ctx(**extra):
     return {"channels": CHANNELS, "id_types": ID_TYPES, "kinds": APPLICANT_KINDS, "subtypes": LEGAL_SUBTYPES,
-            "forms": FORMS, "deliveries": DELIVERIES, "today": today().isoformat(), **extra}
+            "forms": FORMS, "deliveries": DELIVERIES, "today": local_today().isoformat(), **extra}
 
 
 @router.get("/applications/new")
@@ -209,14 +211,14 @@ async def register_preview(request: Request) -> Response:
                 return "<p class='error'>请先登录</p>"
             data = _register_inputs(form)
             try:
-                received, _ = derive_receipt_date(data["channel"], data["channel_facts"], today())
+                received, _ = derive_receipt_date(data["channel"], data["channel_facts"], local_today())
             except DomainError as exc:
                 return f"<p class='error'>{exc.message}</p>"
             agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
             agency = s.get(Agency, agency_ids[0]) if agency_ids else None
             if agency is None:
                 return "<p class='error'>当前用户不是经办人</p>"
-            _, state = compute_with_fallback(registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
+            _, state = compute_with_fallback(get_registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
             badge = '<span class="badge provisional">暂定</span>' if state.provisional else ""
             parts = [f"<p>收到申请之日：<b>{received}</b>；第0日：{state.day0}；答复期限：<b>{state.due}</b>{badge}</p>"]
             applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
@@ -253,7 +255,7 @@ async def register(request: Request) -> Response:
                     from engine.errors import Forbidden
 
                     raise Forbidden("登记须由经办人办理")
-                app, _ = services.register(s, p.actor, agency_ids[0], data, today=today(), registry=registry())
+                app, _ = services.register(s, p.actor, agency_ids[0], data, today=local_today(), registry=get_registry())
             except DomainError as exc:
                 field = (exc.field or "").replace("applicant.", "a_").replace("channel_facts.", "fact_")
                 field = "fact_date" if field.startswith("fact_") else field
@@ -274,8 +276,8 @@ def application_page(request: Request, app_id: int) -> Response:
         if p is None:
             return login_redirect(request)
         try:
-            detail = queries.application_detail(s, p.actor, app_id, registry(), today(), with_explanation=True)
-            actions = services.available_actions(s, p.actor, app_id, today=today(), registry=registry())
+            detail = queries.application_detail(s, p.actor, app_id, get_registry(), local_today(), with_explanation=True)
+            actions = services.available_actions(s, p.actor, app_id, today=local_today(), registry=get_registry())
         except DomainError as exc:
             return render(request, "error.html", p, status=exc.status, message=exc.message)
         findings = _draft_findings(s, app_id)
@@ -294,7 +296,7 @@ def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:
                                                Letter.status == "draft")).all()
     if not drafts:
         return {}
-    case = load_case(session, app, registry())
+    case = load_case(session, app, get_registry())
     out = {}
     for letter in drafts:
         failed = [f.as_dict() for f in audit_letter(letter, case) if not f.ok]
@@ -317,7 +319,7 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
             try:
                 inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
                 services.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
-                              today=today(), registry=registry(), hooks=engine_hooks())
+                              today=local_today(), registry=get_registry(), hooks=engine_hooks())
             except DomainError as exc:
                 field = f"（{exc.field}）" if exc.field else ""
                 return with_msg(f"/applications/{app_id}?event={event}", f"{EVENTS.get(event, event)}未完成：{exc.message}{field}", bad=True)
@@ -344,7 +346,7 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
             event = {"issue": "issue_letter", "void": "void_letter", "reissue": "reissue_letter"}[op]
             inputs = {"letter_id": letter_id, **({"reason": str(form.get("reason", ""))} if op == "void" else {})}
             try:
-                services.fire(s, p.actor, letter.application_id, event, inputs, today=today(), registry=registry(),
+                services.fire(s, p.actor, letter.application_id, event, inputs, today=local_today(), registry=get_registry(),
                               hooks=engine_hooks())
             except DomainError as exc:
                 return with_msg(f"/applications/{letter.application_id}", exc.message, bad=True)
@@ -391,7 +393,7 @@ def reports(request: Request) -> Response:
         agency = next((a for a in agencies if a.code == code), None)
         if agency is None:
             return render(request, "error.html", p, status=404, message="机关不存在")
-        year = int_or(q.get("year"), today().year)
+        year = int_or(q.get("year"), local_today().year)
         if not 2008 <= year <= 2100:
             return render(request, "error.html", p, status=422, message="年度应在2008年至2100年之间")
         kind = q.get("kind", "annual")
@@ -409,7 +411,7 @@ def reports(request: Request) -> Response:
                 end = parse_date(q["to"], "结束日期") if q.get("to") else date(year, 12, 31)
             except DomainError as exc:
                 return render(request, "error.html", p, status=422, message=exc.message)
-            body = audit_to_html(audit_report(s, [agency.id], start, end, registry()), agency.name)
+            body = audit_to_html(audit_report(s, [agency.id], start, end, get_registry()), agency.name)
         else:
             report = annual_report(s, [agency.id], year).as_dict()
             body = to_html(report, f"/reports?agency={agency.code}&year={year}")
@@ -430,7 +432,7 @@ def admin_page(request: Request) -> Response:
         grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
             RoleGrant.agency_id.in_(admin_of)).order_by(User.username)).all()
         return render(request, "admin.html", p, agencies=agencies, grants=grants, admin_of=admin_of,
-                      years=registry().years(), role_names=ROLE_ZH, problems=None)
+                      years=get_registry().years(), role_names=ROLE_ZH, problems=None)
 
 
 @router.post("/admin/{op}")
@@ -490,14 +492,14 @@ async def admin_op(request: Request, op: str) -> Response:
                 if op == "calendar":
                     from engine.calendar_change import import_calendar
 
-                    result, changes = import_calendar(registry(), str(form.get("content", "")).encode("utf-8"), s, today())
+                    result, changes = import_calendar(get_registry(), str(form.get("content", "")).encode("utf-8"), s, local_today())
                     return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(changes)}件申请的期限已重新计算")
             except CalendarFileInvalid as exc:
                 agencies = s.exec(select(Agency).order_by(Agency.id)).all()
                 grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
                     RoleGrant.agency_id.in_(admin_of))).all()
                 return render(request, "admin.html", p, status=422, agencies=agencies, grants=grants, admin_of=admin_of,
-                              years=registry().years(), role_names=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
+                              years=get_registry().years(), role_names=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
             except DomainError as exc:
                 s.rollback()
                 return with_msg("/admin", exc.message, bad=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -117,20 +118,25 @@ def load_application(session: Session, application_id: int, *, lock: bool = Fals
     return app
 
 
-def _exists(model) -> Any:
-    return exists().where(model.application_id == Application.id).correlate(Application)
+@lru_cache(maxsize=2)
+def _event_load_statement(postgres: bool):
+    """Built once per dialect (building it costs more than running it)."""
+
+    def has(model) -> Any:
+        return exists().where(model.application_id == Application.id).correlate(Application)
+
+    stmt = (select(Application, Agency, Applicant, *(has(m) for m in RELATED.values()))
+            .join(Agency, Agency.id == Application.agency_id)
+            .join(Applicant, Applicant.id == Application.applicant_id)
+            .where(Application.id == bindparam("application_id")))
+    return stmt.with_for_update(of=Application) if postgres else stmt
 
 
 def load_for_event(session: Session, application_id: int) -> tuple[Application, Agency, Applicant, dict[str, bool]]:
     """The application (row-locked on PostgreSQL; SQLite writers hold the database lock already), its
     agency and applicant, and which kinds of related records it has — one statement."""
-    stmt = (select(Application, Agency, Applicant, *(_exists(m) for m in RELATED.values()))
-            .join(Agency, Agency.id == Application.agency_id)
-            .join(Applicant, Applicant.id == Application.applicant_id)
-            .where(Application.id == application_id))
-    if is_postgres(session.get_bind()):
-        stmt = stmt.with_for_update(of=Application)
-    row = session.exec(stmt).first()
+    stmt = _event_load_statement(is_postgres(session.get_bind()))
+    row = session.exec(stmt, params={"application_id": application_id}).first()
     if row is None:
         raise NotFound(f"申请（编号 {application_id}）不存在")
     app, agency, applicant, *flags = row

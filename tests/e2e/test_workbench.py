@@ -50,7 +50,7 @@ def server(isolated_settings, registry, monkeypatch):
             user.password_hash = digest
             s.add(user)
         s.commit()
-    monkeypatch.setattr(pages, "today", lambda: TODAY)
+    monkeypatch.setattr(pages, "local_today", lambda: TODAY)
     app = create_app()
     app.dependency_overrides[deps.today] = lambda: TODAY
     port = free_port()
