@@ -46,15 +46,16 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
+    # The API first: routes are matched in order, and most requests are API calls.
+    for router in (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
+                   calendar.router, admin.router):
+        app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
     from .web import pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
-    for router in (auth.router, applications.router, letters.router, fees.router, alerts.router, reports.router,
-                   calendar.router, admin.router):
-        app.include_router(router, prefix=API_PREFIX)
     return app
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transitions import Machine, MachineError
 
@@ -95,6 +96,9 @@ def sources_of(event: str) -> set[str]:
     return {s for s in STATES if _machine().get_transitions(trigger=event, source=s)}
 
 
+# The machine never changes after import, so its answers are functions of their arguments: asked of
+# the machine once per combination, then remembered (an event asks both on every call).
+@lru_cache(maxsize=None)
 def allowed_from(state: str, event: str) -> bool:
     return bool(_machine().get_transitions(trigger=event, source=state))
 
@@ -103,6 +107,7 @@ def events_from(state: str) -> list[str]:
     return sorted(set(_machine().get_triggers(state)))
 
 
+@lru_cache(maxsize=None)
 def next_state(state: str, event: str, *, consultations_remain: bool = False, releases_information: bool = False) -> str:
     """Run the event on an adapter and return the destination; ValueError when not allowed here."""
     holder = StateHolder(state, consultations_remain, releases_information)

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam, exists, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -84,7 +84,7 @@ class FireResult:
     """The committed change and what the answer to it shows, gathered inside the transaction."""
 
     application: Application
-    event: Event
+    event: AuditEntry
     ctx_notes: dict
     agency: Agency
     applicant: Applicant
@@ -160,19 +160,41 @@ def refresh_clock_cache(ctx: Ctx) -> None:
     ctx.app.clock_state = view.state
 
 
-def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> Event:
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit event as written (the row in ``events``, without its id)."""
+
+    application_id: int
+    agency_id: int
+    seq: int
+    name: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str
+    role: str
+    at: datetime
+    effective_date: str
+    inputs: Any
+    changes: dict
+    reason: str
+
+
+def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
+    """Write the audit event now, in the change's transaction (the row is never read back or changed,
+    so it goes in as one INSERT rather than through the ORM's unit of work)."""
     after = snapshot(ctx.app)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if ctx.notes:
         changes["_related"] = _json_safe(ctx.notes)
-    event = Event(
+    entry = AuditEntry(
         application_id=ctx.app.id, agency_id=ctx.agency.id, seq=ctx.app.version, name=name,
         from_state=from_state, to_state=to_state, actor_id=ctx.actor.user_id, actor_name=ctx.actor.name,
         role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
         inputs=_json_safe(inputs), changes=changes, reason=ctx.reason,
     )
-    ctx.session.add(event)
-    return event
+    ctx.session.execute(insert(Event.__table__), entry.__dict__)
+    return entry
 
 
 def bump_version(app: Application) -> None:
