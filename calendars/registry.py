@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,7 @@ from .schedule import NATIONAL, YearSchedule
 from .working import WorkingCalendar
 
 SHIPPED_DIR = Path(__file__).parent / "data"
+CHECK_SECONDS = 1.0  # how stale an API worker's calendars may be after an import elsewhere
 
 
 @dataclass(frozen=True)
@@ -47,32 +50,59 @@ class CalendarRegistry:
     def __init__(self, import_dir: Path | None = None, shipped_dir: Path = SHIPPED_DIR) -> None:
         self.import_dir = import_dir
         self.shipped_dir = shipped_dir
+        self._building = threading.Lock()
         self.reload()
 
     def reload(self) -> None:
-        self.national: dict[int, YearSchedule] = package_schedules()
-        self.regions: dict[str, dict[int, YearSchedule]] = {}
-        self.region_names: dict[str, str] = {NATIONAL: "全国"}
+        stamp = self._import_stamp()
+        national: dict[int, YearSchedule] = package_schedules()
+        regions: dict[str, dict[int, YearSchedule]] = {}
+        region_names: dict[str, str] = {NATIONAL: "全国"}
         for folder in (self.shipped_dir, self.import_dir):
             if folder and folder.is_dir():
                 for path in sorted(folder.rglob("*.yaml")):
-                    self._add(self._parse(path))
+                    sched = self._parse(path, national)
+                    if sched.region == NATIONAL:
+                        national[sched.year] = sched
+                    else:
+                        regions.setdefault(sched.region, {})[sched.year] = sched
+                        region_names[sched.region] = sched.region_name
+        # Readers in other threads see the old schedules or the new ones, never half of each.
+        self.national, self.regions, self.region_names = national, regions, region_names
         self._cache: dict[tuple[str, bool], WorkingCalendar] = {}
+        self._stamp, self._checked = stamp, time.monotonic()
 
-    def _parse(self, path: Path) -> YearSchedule:
+    @staticmethod
+    def _parse(path: Path, national: dict[int, YearSchedule]) -> YearSchedule:
         # A regional file is validated against the national holidays; read national files first.
         sched = parse_calendar_file(path)
         if sched.region != NATIONAL:
-            national = self.national.get(sched.year)
-            sched = parse_calendar_file(path, set(national.holidays) if national else None)
+            year = national.get(sched.year)
+            sched = parse_calendar_file(path, set(year.holidays) if year else None)
         return sched
 
-    def _add(self, sched: YearSchedule) -> None:
-        if sched.region == NATIONAL:
-            self.national[sched.year] = sched
-        else:
-            self.regions.setdefault(sched.region, {})[sched.year] = sched
-            self.region_names[sched.region] = sched.region_name
+    def _import_stamp(self) -> tuple:
+        """What identifies the imported files: an import always renames a new file into place, so its
+        inode changes even when two imports fall within one tick of the file-system clock."""
+        folder = self.import_dir
+        if not folder or not folder.is_dir():
+            return ()
+        out = []
+        for path in sorted(folder.rglob("*.yaml")):
+            st = path.stat()
+            out.append((str(path.relative_to(folder)), st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(out)
+
+    def refresh(self, every: float = CHECK_SECONDS) -> "CalendarRegistry":
+        """Reload when another process (a second API worker, ``ogi calendar import``) has imported a
+        year since; looks at most once every ``every`` seconds."""
+        if time.monotonic() - self._checked >= every:
+            self._checked = time.monotonic()
+            if self._import_stamp() != self._stamp:
+                with self._building:
+                    if self._import_stamp() != self._stamp:
+                        self.reload()
+        return self
 
     # -- queries ------------------------------------------------------------------------------------
     def region_codes(self) -> list[str]:
@@ -89,9 +119,18 @@ class CalendarRegistry:
         key = (region, provisional)
         cal = self._cache.get(key)
         if cal is None:
-            cal = WorkingCalendar(region, self.national, self.regions.get(region), provisional=provisional)
-            self._cache[key] = cal
+            with self._building:  # threads asking at once build it once (it takes ~0.1 s)
+                cal = self._cache.get(key)
+                if cal is None:
+                    cal = WorkingCalendar(region, self.national, self.regions.get(region), provisional=provisional)
+                    self._cache[key] = cal
         return cal
+
+    def warm(self) -> None:
+        """Build every region's calendars now (a server does this before taking requests)."""
+        for region in self.region_codes():
+            for provisional in (False, True):
+                self.calendar(region, provisional)
 
     def years(self) -> list[YearSource]:
         rows = []

@@ -9,6 +9,14 @@ from calendars import CalendarRegistry
 from .settings import get_settings
 
 
-@lru_cache(maxsize=1)
 def get_registry() -> CalendarRegistry:
+    """The registry, re-read when a year was imported by another process since (checked once a second)."""
+    return _registry().refresh()
+
+
+@lru_cache(maxsize=1)
+def _registry() -> CalendarRegistry:
     return CalendarRegistry(import_dir=get_settings().calendar_import_dir)
+
+
+get_registry.cache_clear = _registry.cache_clear  # type: ignore[attr-defined]  (tests: a fresh registry)

@@ -135,3 +135,19 @@ def test_next_year_missing_alert_from_november(tmp_registry, tmp_path):
     assert next_year_missing(tmp_registry, date(2026, 11, 1)) == 2027
     tmp_registry.import_file(write(tmp_path, GOOD_2027))
     assert next_year_missing(tmp_registry, date(2026, 11, 1)) is None
+
+
+def test_a_year_imported_by_another_process_is_picked_up(tmp_registry, tmp_path):
+    """Several API workers each hold a registry; one of them (or ``ogi calendar import``) stores a year."""
+    from calendars import CalendarRegistry
+
+    other_worker = CalendarRegistry(import_dir=tmp_registry.import_dir)
+    other_worker.warm()
+    assert not other_worker.refresh(every=0).has_year(2027)
+    tmp_registry.import_file(write(tmp_path, GOOD_2027))
+    assert other_worker.refresh(every=3600).has_year(2027) is False  # not looked again yet
+    assert other_worker.refresh(every=0).has_year(2027)
+    assert other_worker.calendar().add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    # a correction replacing the file is picked up as well
+    tmp_registry.import_file(write(tmp_path, GOOD_2027.replace("测试号", "更正号")))
+    assert other_worker.refresh(every=0).schedule(2027).source == "国办发明电〔2026〕更正号"
