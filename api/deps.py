@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from engine.actors import Actor
 from engine.auth import AuthUser, NotAuthenticated, authenticate, cached_authentication
 from engine.calendar_registry import get_registry
-from engine.db import new_session
+from engine.db import end_transaction, new_session
 from engine.errors import Forbidden
 from engine.services import local_today
 
@@ -59,7 +59,7 @@ def _authenticate(session: Session, token: str) -> tuple[Actor, AuthUser]:
     try:
         return authenticate(session, token)
     finally:
-        session.rollback()  # the lookup's read transaction ends here; the route starts its own
+        end_transaction(session)  # the lookup's read transaction ends here; the route starts its own
 
 
 def requires(*roles: str):

@@ -3,15 +3,23 @@
 SQLite: WAL, foreign keys on; a writing transaction opens with ``BEGIN IMMEDIATE`` (see
 ``begin_write``) so two writers queue on the busy timeout instead of failing half-way. PostgreSQL: row locks (``FOR UPDATE``) in the
 services plus the version compare-and-set.
+
+A transaction that wrote nothing ends with COMMIT, not ROLLBACK (``end_transaction``): for the
+database the two are the same then, but psycopg forgets every prepared statement of the connection
+on a ROLLBACK, and PostgreSQL then parses and plans each statement again — about twice the
+server's CPU per event when 6 % of requests are refused (measured, benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 
@@ -47,20 +55,70 @@ def make_engine(url: str, **kwargs) -> Engine:
             # Writers take the write lock up front (no lock upgrade half-way); readers never block them.
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
+        _track_writes(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _track_writes(engine)
+    return engine
 
 
-def begin_write(session: Session):
-    """Open the session's transaction for writing: ``with begin_write(session): …``."""
+# -- knowing whether a transaction wrote anything -----------------------------------------------------
+
+WROTE = "ogi_wrote"  # in Connection.info (it follows the DBAPI connection; cleared at each transaction's end)
+_READS = ("SELECT", "BEGIN")  # everything else — DML, DDL, SAVEPOINT, raw SQL — counts as a write
+
+
+def _track_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn, _cursor, statement, _params, _context, _many):  # noqa: ANN001
+        if not statement.lstrip()[:6].upper().startswith(_READS):
+            conn.info[WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(conn):  # noqa: ANN001
+        conn.info.pop(WROTE, None)
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record):  # noqa: ANN001  (ended by the pool's reset)
+        record.info.pop(WROTE, None)
+
+    engine.ogi_tracks_writes = True  # type: ignore[attr-defined]
+
+
+def end_transaction(session: Session) -> None:
+    """End the session's transaction without keeping anything it did: ROLLBACK when it wrote, has
+    unflushed changes or failed; otherwise COMMIT — the same for the database, cheaper for psycopg."""
+    if not session.in_transaction():
+        return
+    clean = session.is_active and not (session.new or session.dirty or session.deleted)
+    tracked = getattr(session.get_bind(), "ogi_tracks_writes", False)
+    if not clean or not tracked or session.connection().info.get(WROTE):
+        session.rollback()
+        return
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+
+
+@contextmanager
+def begin_write(session: Session) -> Iterator[None]:
+    """``with begin_write(session): …`` — one writing transaction: committed at the end, and on any
+    error nothing of it is kept (``end_transaction``)."""
     if session.in_transaction():
         session.commit()
-    tx = session.begin()
-    session.connection(execution_options={"write": True})
-    return tx
+    session.begin()
+    try:
+        session.connection(execution_options={"write": True})
+        yield
+    except BaseException:
+        end_transaction(session)
+        raise
+    session.commit()
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -79,5 +137,14 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+class ReadEndingSession(Session):
+    """A session whose ``close()`` ends an open transaction with ``end_transaction`` (uncommitted work
+    is discarded exactly as before; a read-only transaction ends with COMMIT)."""
+
+    def close(self) -> None:
+        end_transaction(self)
+        super().close()
+
+
 def new_session(engine: Engine | None = None) -> Session:
-    return Session(engine or get_engine(), expire_on_commit=False)
+    return ReadEndingSession(engine or get_engine(), expire_on_commit=False)

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from engine.auth import NotAuthenticated, authenticate
+from engine.db import end_transaction
 
 from ..deps import SESSION_COOKIE, Principal
 
@@ -28,7 +29,7 @@ def principal(request: Request, session: Session) -> Principal | None:
         actor, user = authenticate(session, token)
     except NotAuthenticated:
         return None
-    session.rollback()
+    end_transaction(session)
     return Principal(actor, user, token)
 
 

@@ -25,7 +25,7 @@ from calendars import CalendarRegistry
 from .. import machine
 from ..actors import Actor
 from ..calendar_registry import get_registry
-from ..db import begin_write, is_postgres
+from ..db import begin_write, end_transaction, is_postgres
 from ..errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from ..models import ROLE_ZH, Agency, Applicant, Application, Event, Letter
 from ..states import EVENTS as EVENT_LABELS
@@ -204,7 +204,7 @@ def bump_version(app: Application) -> None:
 
 
 def _conflict(session: Session, application_id: int) -> Conflict:
-    session.rollback()
+    end_transaction(session)
     app = session.get(Application, application_id)
     exc = Conflict(
         f"申请已被他人修改（当前状态“{STATES.get(app.status, app.status)}”，版本 {app.version}），请刷新后重试"
@@ -251,8 +251,8 @@ def fire(
                     spec.precheck(ctx)
                 before = snapshot(app)
                 from_state = app.status
+                spec.apply(ctx, data)  # refusals come before any change, mostly: the session stays clean
                 bump_version(app)
-                spec.apply(ctx, data)
                 if not spec.record_only:
                     app.status = machine.next_state(from_state, event, **ctx.flags)
                 refresh_clock_cache(ctx)
@@ -306,5 +306,5 @@ def available_actions(session: Session, actor: Actor, application_id: int, *, to
         except DomainError as exc:
             item["reason"] = exc.message
         out.append(item)
-    session.rollback()  # prechecks only read; end the read transaction
+    end_transaction(session)  # prechecks only read
     return out
