@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="imported calendars, frozen letters, uploads")
     timezone: str = "Asia/Shanghai"
     scheduler: bool = Field(default=False, description="start the scheduler inside the API process (OGI_SCHEDULER=1)")
+    worker_threads: int = Field(default=4, ge=1, le=200,
+                                description="requests one API worker runs at once (each may hold a database connection)")
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""
