@@ -10,6 +10,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calendars import CalendarError, CalendarFileInvalid, CalendarNotAvailable, UnknownRegion
@@ -31,6 +32,7 @@ STATUS_TITLES = {
     422: "输入有误",
     429: "请求过于频繁",
     500: "服务器内部错误",
+    503: "服务暂不可用",
 }
 
 
@@ -95,6 +97,17 @@ def install(app: FastAPI) -> None:
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # A connection the database dropped (a restart, a failover) or a database that does not answer:
+        # the transaction did not happen, the pool renews its connections, and a retry will do.
+        if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
+            log.warning("database unavailable request_id=%s: %s", request_id(request), type(exc.orig).__name__)
+            response = problem(request, 503, "数据库暂时无法连接，本次操作未生效，请稍后重试")
+            response.headers["Retry-After"] = "1"
+            return response
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

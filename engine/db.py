@@ -80,13 +80,23 @@ def _track_writes(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _ended(conn):  # noqa: ANN001
-        conn.info.pop(WROTE, None)
+        if not conn.invalidated:  # a lost connection has no info to clear; the pool discards it
+            conn.info.pop(WROTE, None)
 
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_conn, record):  # noqa: ANN001  (ended by the pool's reset)
         record.info.pop(WROTE, None)
 
     engine.ogi_tracks_writes = True  # type: ignore[attr-defined]
+
+
+def _wrote(session: Session) -> bool:
+    """Whether this transaction wrote; a connection lost mid-transaction counts as written (the
+    only safe ending is a rollback, which also discards the dead connection)."""
+    try:
+        return bool(session.connection().info.get(WROTE))
+    except SQLAlchemyError:
+        return True
 
 
 def end_transaction(session: Session) -> None:
@@ -96,7 +106,7 @@ def end_transaction(session: Session) -> None:
         return
     clean = session.is_active and not (session.new or session.dirty or session.deleted)
     tracked = getattr(session.get_bind(), "ogi_tracks_writes", False)
-    if not clean or not tracked or session.connection().info.get(WROTE):
+    if not clean or not tracked or _wrote(session):
         session.rollback()
         return
     try:
@@ -134,7 +144,9 @@ def get_engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+    from .settings import get_settings
+
+    return make_engine(url, pool_pre_ping=get_settings().db_pre_ping)
 
 
 class ReadEndingSession(Session):

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=False, description="start the scheduler inside the API process (OGI_SCHEDULER=1)")
     worker_threads: int = Field(default=4, ge=1, le=200,
                                 description="requests one API worker runs at once (each may hold a database connection)")
+    db_pre_ping: bool = Field(
+        default=False,
+        description="test each pooled connection before use (one more round trip per request); without it, "
+                    "a request that meets a connection the database dropped (a restart) gets 503 and the "
+                    "pool is renewed (OGI_DB_PRE_PING=1)")
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""
