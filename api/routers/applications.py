@@ -9,15 +9,17 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from pydantic import ConfigDict, Field
 from sqlmodel import Session, select
 
-from engine.validation import CleanModel
 from engine import queries, services
+from engine.calendar_registry import get_registry
 from engine.errors import Conflict, InputError, NotFound
 from engine.models import Agency
 from engine.services.applicants import reveal
 from engine.services.intake import RegisterIn
+from engine.validation import CleanModel
 
 from ..deps import Principal, current, get_session, registry, today
 from ..hooks import engine_hooks
+from ..responses import FastJSON
 
 router = APIRouter(tags=["申请"])
 
@@ -139,26 +141,29 @@ def actions(app_id: AppId, p: Principal = Depends(current), session: Session = D
     return services.available_actions(session, p.actor, app_id, today=day, registry=reg)
 
 
-@router.post("/applications/{app_id}/events/{event}", summary="触发事件",
+@router.post("/applications/{app_id}/events/{event}", summary="触发事件", response_model=dict,
              description="以事件的输入推进申请（每个事件一个事务，附审计记录）。可带 If-Match（ETag）；版本已变化时返回 409 及当前状态。"
                          "返回申请摘要、期限、文书清单和本次审计记录；完整详情请 GET 申请。各事件的输入示例见 examples。",
              responses={409: {"description": "状态不允许或版本冲突"}, 403: {"description": "角色不符"}})
-def fire_event(
-    app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")], response: Response,
+async def fire_event(
+    app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")],
     body: Annotated[dict[str, Any] | None, Body(openapi_examples={k: {"summary": k, "value": v} for k, v in EVENT_EXAMPLES.items()})] = None,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-    p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),
-    day: date = Depends(today),
-) -> dict:
+    p: Principal = Depends(current), session: Session = Depends(get_session), day: date = Depends(today),
+) -> FastJSON:
+    # Runs on the event loop, not in the thread pool: one event is a short transaction (~4 ms of CPU),
+    # and a worker process then runs one at a time; concurrency comes from the worker processes.
+    # Measured: ~10-25 % less CPU per event than handing each to a thread, where the threads and the
+    # loop contend for the GIL (benchmarks/README.md). The transaction holds one pooled connection.
     version = expected_version(if_match, app_id)
+    registry_ = get_registry()
     try:
         result = services.fire(session, p.actor, app_id, event, body or {}, expected_version=version, today=day,
-                               registry=reg, hooks=engine_hooks())
+                               registry=registry_, hooks=engine_hooks())
     except Conflict as exc:
         exc.current = queries.summary(*_app_and_applicant(session, app_id), None)
         raise
-    response.headers["ETag"] = etag(result.application.version, app_id)
-    return queries.event_result(result, reg, day)
+    return FastJSON(queries.event_result(result, registry_, day), headers={"ETag": etag(result.application.version, app_id)})
 
 
 def _app_and_applicant(session: Session, app_id: int):
