@@ -145,16 +145,16 @@ def actions(app_id: AppId, p: Principal = Depends(current), session: Session = D
              description="以事件的输入推进申请（每个事件一个事务，附审计记录）。可带 If-Match（ETag）；版本已变化时返回 409 及当前状态。"
                          "返回申请摘要、期限、文书清单和本次审计记录；完整详情请 GET 申请。各事件的输入示例见 examples。",
              responses={409: {"description": "状态不允许或版本冲突"}, 403: {"description": "角色不符"}})
-async def fire_event(
+def fire_event(
     app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")],
     body: Annotated[dict[str, Any] | None, Body(openapi_examples={k: {"summary": k, "value": v} for k, v in EVENT_EXAMPLES.items()})] = None,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     p: Principal = Depends(current), session: Session = Depends(get_session), day: date = Depends(today),
 ) -> FastJSON:
-    # Runs on the event loop, not in the thread pool: one event is a short transaction (~4 ms of CPU),
-    # and a worker process then runs one at a time; concurrency comes from the worker processes.
-    # Measured: ~10-25 % less CPU per event than handing each to a thread, where the threads and the
-    # loop contend for the GIL (benchmarks/README.md). The transaction holds one pooled connection.
+    # A plain ``def``: FastAPI runs it in the worker's thread pool like every other database route.
+    # Running events on the event loop instead saved some CPU but starved the routes left in the pool:
+    # with 4 of 32 clients reading details, reads fell from 16.8/s (p50 138 ms) to 5.3/s (p50 725 ms)
+    # while the loop was busy (benchmarks/README.md, bench_api --readers).
     version = expected_version(if_match, app_id)
     registry_ = get_registry()
     try:
