@@ -17,7 +17,10 @@ number and name), nothing else is there except at most one event per request who
 after committing, and ``ogi check`` finds nothing wrong.
 
 Targets (issue #6): ≥ 300 events/s sustained with p99 < 100 ms on 2 cores.
-Run: .venv/bin/python benchmarks/bench_api.py [--rate 320] [--duration 20] [--workers 3] [--no-kill]
+With ``--readers N`` the first N clients read application details (GET) instead of firing events,
+at the same pace, and their latency is reported apart: a worker busy with events must still answer them.
+
+Run: .venv/bin/python benchmarks/bench_api.py [--rate 320] [--duration 20] [--workers 3] [--no-kill] [--readers 4]
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
+from benchmarks._cpu import describe, snapshot, spent  # noqa: E402
 from benchmarks._pg import pg_schema  # noqa: E402
 from calendars import CalendarRegistry  # noqa: E402
 from engine import admin, services  # noqa: E402
@@ -58,6 +62,7 @@ TODAY = date.today()
 CLIENTS = 32
 STEPS = [("start_review", {}), ("accept", {}), ("request_extension", {"days": 5, "reason": "压测"}),
          ("decide", {"outcome": "needs_creation", "details": {"reasons": "压测"}})]
+READ = "GET detail"
 RETRY_STATUSES = {599, 502, 503}  # transport error (the worker died), proxy errors
 
 
@@ -124,10 +129,12 @@ class Work:
     in_play: int = 96
     ready: asyncio.Queue = field(default_factory=asyncio.Queue)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
+    started: list[int] = field(default_factory=list)  # applications under way, for the readers
 
     def take(self) -> tuple | None:
         while self.ready.qsize() < self.in_play and self.pending:
             app_id = self.pending.pop(0)
+            self.started.append(app_id)
             self.ready.put_nowait((app_id, 0, f'"{app_id}-1"'))
             if self.rng.random() < self.conflict_share:  # a second clerk racing on the same first step
                 self.ready.put_nowait((app_id, 0, f'"{app_id}-1"'))
@@ -138,6 +145,9 @@ class Work:
 
     def put(self, item: tuple) -> None:
         self.ready.put_nowait(item)
+
+    def to_read(self) -> int | None:
+        return self.rng.choice(self.started[-200:]) if self.started else None
 
 
 async def fire(http: aiohttp.ClientSession, item: tuple, due: float, work: Work, phase: str, t0: float) -> Outcome:
@@ -161,9 +171,21 @@ async def fire(http: aiohttp.ClientSession, item: tuple, due: float, work: Work,
     return Outcome(done - due, status, app_id, event, seq, phase, done - t0)
 
 
+async def read(http: aiohttp.ClientSession, app_id: int, due: float, phase: str, t0: float) -> Outcome:
+    try:
+        async with http.get(f"/api/v1/applications/{app_id}") as r:
+            await r.read()
+            status = r.status
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        status = 599
+    done = time.perf_counter()
+    return Outcome(done - due, status, app_id, READ, None, phase, done - t0)
+
+
 async def client(i: int, base: str, token: str, work: Work, out: list, phase: str, t0: float, stop: float,
-                 interval: float | None) -> None:
-    """One clerk. Paced: request k is due at t0 + (k + i/CLIENTS) * interval; unpaced: back to back."""
+                 interval: float | None, reader: bool = False) -> None:
+    """One clerk. Paced: request k is due at t0 + (k + i/CLIENTS) * interval; unpaced: back to back.
+    A reader reads the detail of an application under way instead of firing events."""
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(base, headers={"Authorization": f"Bearer {token}"}, timeout=timeout) as http:
         k = 0
@@ -174,6 +196,13 @@ async def client(i: int, base: str, token: str, work: Work, out: list, phase: st
             k += 1
             if interval and due > time.perf_counter():
                 await asyncio.sleep(due - time.perf_counter())
+            if reader:
+                app_id = work.to_read()
+                if app_id is not None:
+                    out.append(await read(http, app_id, due, phase, t0))
+                elif not interval:
+                    await asyncio.sleep(0.01)
+                continue
             item = work.take()
             if item is None:
                 if not interval:
@@ -182,28 +211,33 @@ async def client(i: int, base: str, token: str, work: Work, out: list, phase: st
             out.append(await fire(http, item, due, work, phase, t0))
 
 
-async def drive(base: str, ids: list[int], tokens: list[str], args, kill) -> tuple[list[Outcome], float, float]:
+async def drive(base: str, ids: list[int], tokens: list[str], args, kill, meter) -> tuple[list[Outcome], float, float, dict]:
     work = Work(list(ids))
     out: list[Outcome] = []
     interval = CLIENTS / args.rate
     if args.warmup:  # connections opened, tokens cached, every statement compiled in every worker
         tw = time.perf_counter()
         await asyncio.gather(*[client(i, base, tokens[i % len(tokens)], work, out, "warmup", tw, tw + args.warmup,
-                                      interval) for i in range(CLIENTS)])
+                                      interval, i < args.readers) for i in range(CLIENTS)])
+    cpu = {"sustained": [meter()]}
     t0 = time.perf_counter()
     paced = [asyncio.create_task(client(i, base, tokens[i % len(tokens)], work, out, "sustained", t0,
-                                        t0 + args.duration, interval)) for i in range(CLIENTS)]
+                                        t0 + args.duration, interval, i < args.readers)) for i in range(CLIENTS)]
     if not args.no_kill and args.duration:
         await asyncio.sleep(args.duration / 3)
         kill()
     await asyncio.gather(*paced)
     sustained = time.perf_counter() - t0
+    cpu["sustained"].append(meter())
     await asyncio.sleep(1 if args.no_kill else 3)  # let the restarted worker start and warm up
+    cpu["saturation"] = [meter()]
     t1 = time.perf_counter()
     free = [asyncio.create_task(client(i, base, tokens[i % len(tokens)], work, out, "saturation", t1,
-                                       t1 + args.saturation, None)) for i in range(CLIENTS)]
+                                       t1 + args.saturation, None, i < args.readers)) for i in range(CLIENTS)]
     await asyncio.gather(*free)
-    return out, sustained, time.perf_counter() - t1
+    saturation = time.perf_counter() - t1
+    cpu["saturation"].append(meter())
+    return out, sustained, saturation, {phase: spent(*pair) for phase, pair in cpu.items()}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -213,13 +247,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
-def report(name: str, rows: list[Outcome], seconds: float) -> tuple[float, float]:
+def report(name: str, rows: list[Outcome], seconds: float, unit: str = "events") -> tuple[float, float]:
     ok = [r for r in rows if r.status == 200]
     lat = [r.latency * 1000 for r in ok]
     statuses = Counter(r.status for r in rows)
     rate = len(ok) / seconds
     p50, p99 = (statistics.median(lat) if lat else 0), percentile(lat, 99)
-    print(f"  {name:11s} {seconds:5.1f} s  accepted {len(ok):5d} = {rate:6.1f} events/s   "
+    print(f"  {name:11s} {seconds:5.1f} s  accepted {len(ok):5d} = {rate:6.1f} {unit}/s   "
           f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  max {max(lat, default=0):6.1f} ms   statuses {dict(sorted(statuses.items()))}")
     return rate, p99
 
@@ -282,6 +316,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--apps", type=int, default=0, help="default: enough for both phases")
     parser.add_argument("--no-kill", action="store_true")
+    parser.add_argument("--readers", type=int, default=0, help="clients that read details instead of firing events")
     parser.add_argument("--trace", type=Path, help="write every request (phase, completed at, latency, status, event) as CSV")
     args = parser.parse_args()
     apps = args.apps or int((args.rate * (args.warmup + args.duration) + 700 * args.saturation) / len(STEPS)) + 200
@@ -309,7 +344,8 @@ def run(url: str, args, apps: int) -> bool:
 
         try:
             wait_until_up(base, args.workers)
-            results, sustained_s, saturation_s = asyncio.run(drive(base, ids, tokens, args, kill))
+            results, sustained_s, saturation_s, cpu = asyncio.run(
+                drive(base, ids, tokens, args, kill, lambda: snapshot(server.pid)))
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -317,21 +353,36 @@ def run(url: str, args, apps: int) -> bool:
             except subprocess.TimeoutExpired:
                 server.kill()
     kill_at = args.duration / 3
-    print(f"{args.workers} workers (uvicorn, uvloop + httptools), {CLIENTS} clients, PostgreSQL; "
-          f"offered {args.rate:.0f} events/s; worker killed at {kill_at:.1f} s: {killed or 'no'}")
+    print(f"{args.workers} workers (uvicorn, uvloop + httptools), {CLIENTS} clients ({args.readers} reading), "
+          f"PostgreSQL; offered {args.rate:.0f} requests/s; worker killed at {kill_at:.1f} s: {killed or 'no'}")
+    events = [r for r in results if r.event != READ]
+    reads = [r for r in results if r.event == READ]
+
+    def phase(rows: list[Outcome], name: str) -> list[Outcome]:
+        return [r for r in rows if r.phase == name]
+
     if args.warmup:
-        report("warm-up", [r for r in results if r.phase == "warmup"], args.warmup)
-    sustained = [r for r in results if r.phase == "sustained"]
+        report("warm-up", phase(events, "warmup"), args.warmup)
+    sustained = phase(events, "sustained")
     rate, p99 = report("sustained", sustained, sustained_s or 1)  # longer than --duration when it fell behind
+    if reads:
+        report("  reads", phase(reads, "sustained"), sustained_s or 1, unit="reads")
+    print(f"{'':15s}{describe(cpu['sustained'], len(phase(results, 'sustained')))}"
+          f"{' (the killed worker’s share is lost)' if killed else ''}")
     if killed:
         calm = [r for r in sustained if not kill_at <= r.at < kill_at + 3]
         report("  w/o kill±3s", calm, sustained_s - 3)
-    report("saturation", [r for r in results if r.phase == "saturation"], saturation_s)
+    saturated = phase(events, "saturation")
+    report("saturation", saturated, saturation_s)
+    if reads:
+        report("  reads", phase(reads, "saturation"), saturation_s, unit="reads")
+    if saturated:
+        print(f"{'':15s}{describe(cpu['saturation'], len(phase(results, 'saturation')))}")
     if args.trace:
         with args.trace.open("w") as f:
             f.write("phase,at_s,latency_ms,status,app_id,event\n")
             f.writelines(f"{r.phase},{r.at:.4f},{r.latency * 1000:.2f},{r.status},{r.app_id},{r.event}\n" for r in results)
-    good, _ = verify(url, results)
+    good, _ = verify(url, events)
     met = rate >= 300 and p99 < 100
     print(f"  targets          {'met' if met else 'MISSED'}: sustained ≥ 300 accepted events/s ({rate:.1f}), "
           f"p99 {p99:.1f} ms < 100 ms")
