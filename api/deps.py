@@ -2,8 +2,8 @@
 
 All of them are ``async`` and run on the event loop, including their short database work (the token
 lookup, ending the session's transaction): FastAPI would run a plain ``def`` dependency in the thread
-pool, and a thread that needs the GIL while the loop is busy running events waits behind it — a
-one-row token lookup sent there took 1.9 s at the median under load (benchmarks/README.md).
+pool, where a one-row read queues for a thread and then for the GIL behind the requests running there
+— a token lookup sent there took 1.9 s at the median on a busy worker (benchmarks/README.md).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from pydantic import ConfigDict, Field
 from sqlmodel import Session, select
 
 from engine import queries, services
-from engine.calendar_registry import get_registry
 from engine.errors import Conflict, InputError, NotFound
 from engine.models import Agency
 from engine.services.applicants import reveal
@@ -149,21 +148,21 @@ def fire_event(
     app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")],
     body: Annotated[dict[str, Any] | None, Body(openapi_examples={k: {"summary": k, "value": v} for k, v in EVENT_EXAMPLES.items()})] = None,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-    p: Principal = Depends(current), session: Session = Depends(get_session), day: date = Depends(today),
+    p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),
+    day: date = Depends(today),
 ) -> FastJSON:
     # A plain ``def``: FastAPI runs it in the worker's thread pool like every other database route.
     # Running events on the event loop instead saved some CPU but starved the routes left in the pool:
     # with 4 of 32 clients reading details, reads fell from 16.8/s (p50 138 ms) to 5.3/s (p50 725 ms)
     # while the loop was busy (benchmarks/README.md, bench_api --readers).
     version = expected_version(if_match, app_id)
-    registry_ = get_registry()
     try:
         result = services.fire(session, p.actor, app_id, event, body or {}, expected_version=version, today=day,
-                               registry=registry_, hooks=engine_hooks())
+                               registry=reg, hooks=engine_hooks())
     except Conflict as exc:
         exc.current = queries.summary(*_app_and_applicant(session, app_id), None)
         raise
-    return FastJSON(queries.event_result(result, registry_, day), headers={"ETag": etag(result.application.version, app_id)})
+    return FastJSON(queries.event_result(result, reg, day), headers={"ETag": etag(result.application.version, app_id)})
 
 
 def _app_and_applicant(session: Session, app_id: int):
