@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, exists, insert
+from sqlalchemy import bindparam, exists, insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -203,6 +204,30 @@ def bump_version(app: Application) -> None:
     app.version = app.version + 1
 
 
+@lru_cache(maxsize=1)
+def _save_statement():
+    """The SET columns come from the parameters' keys; one statement object keeps the compile cache hot."""
+    table = Application.__table__
+    return update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
+
+
+def save_application(session: Session, app: Application, read_version: int, changed: list[str]) -> None:
+    """Write the event's change to the application: one UPDATE of the changed columns, the new version
+    and ``updated_at``, ``WHERE version = <as read>`` (no row: another writer got there first → conflict).
+    The values then count as the ORM's committed state, so the closing flush does not write them again."""
+    values = {key: getattr(app, key) for key in changed}
+    values["version"] = app.version
+    values["updated_at"] = app.updated_at
+    done = session.execute(_save_statement(), {**values, "_id": app.id, "_read_version": read_version})
+    if done.rowcount != 1:
+        raise _Stale
+    # What the unit of work does after writing a row itself (SQLAlchemy has no public call for it):
+    # every attribute committed, the object no longer "modified" — so the commit's flush skips it
+    # instead of comparing its 44 columns again. tests/workflow/test_integrity.py guards it.
+    state = instance_state(app)
+    state._commit_all(state.dict, session.identity_map)
+
+
 def _conflict(session: Session, application_id: int) -> Conflict:
     end_transaction(session)
     app = session.get(Application, application_id)
@@ -250,7 +275,7 @@ def fire(
                 if spec.precheck:
                     spec.precheck(ctx)
                 before = snapshot(app)
-                from_state = app.status
+                from_state, read_version = app.status, app.version
                 spec.apply(ctx, data)  # refusals come before any change, mostly: the session stays clean
                 bump_version(app)
                 if not spec.record_only:
@@ -258,9 +283,10 @@ def fire(
                 refresh_clock_cache(ctx)
                 app.updated_at = ctx.now
                 ev = record_event(ctx, event, from_state, app.status, data, before)
+                save_application(session, app, read_version, [k for k in ev.changes if k != "_related"])
             if "before_commit" in hooks:
                 hooks["before_commit"](ctx)
-            session.flush()
+            session.flush()  # the records the handler added or changed (letters, fees…), if any
             result = FireResult(app, ev, ctx.notes, agency, ctx.applicant(), ctx.letters())
     except _Stale:
         raise _conflict(session, application_id) from None

@@ -153,3 +153,34 @@ def test_refused_event_in_the_wrong_state_after_a_winner(db, registry):
     w.fire("clerk", app_id, "start_review")
     with pytest.raises(Refused):
         w.fire("clerk2", app_id, "start_review")
+
+
+def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, registry):
+    """The pipeline writes the application itself (one UPDATE … WHERE version = <as read>) and marks the
+    object committed; a SQLAlchemy upgrade that changed that bookkeeping would show here as a second
+    UPDATE from the closing flush, or as an object still pending."""
+    from sqlalchemy import event as sa_event, inspect
+
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    updates: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
+        if statement.lstrip().upper().startswith("UPDATE APPLICATIONS"):
+            updates.append(statement)
+
+    sa_event.listen(db, "before_cursor_execute", seen)
+    try:
+        with w.session() as s:
+            result = services.fire(s, w.actor("clerk"), app_id, "request_extension", {"days": 5, "reason": "需调取档案"},
+                                   today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+            app = result.application
+            assert not s.dirty and not inspect(app).modified
+            assert (app.version, app.extension_requested_days) == (4, 5)
+    finally:
+        sa_event.remove(db, "before_cursor_execute", seen)
+    assert len(updates) == 1
+    stored = w.app(app_id)
+    assert (stored.version, stored.extension_requested_days, stored.extension_reason) == (4, 5, "需调取档案")
+    assert stored.updated_at is not None and [e.seq for e in w.events(app_id)] == [1, 2, 3, 4]
