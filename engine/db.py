@@ -57,7 +57,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         _track_writes(engine)
         return engine
+    from .pg_cursor import DescribedOnceCursor
+
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["connect_args"] = {"cursor_factory": DescribedOnceCursor, **kwargs.get("connect_args", {})}
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     engine = create_engine(url, **kwargs)
