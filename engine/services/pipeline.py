@@ -184,6 +184,13 @@ class AuditEntry:
 def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
     """Write the audit event now, in the change's transaction (the row is never read back or changed,
     so it goes in as one INSERT rather than through the ORM's unit of work)."""
+    entry = audit_entry(ctx, name, from_state, to_state, inputs, before)
+    ctx.session.execute(insert(Event.__table__), entry.__dict__)
+    return entry
+
+
+def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
+    """The audit event of the change made since ``before`` (a ``snapshot``)."""
     after = snapshot(ctx.app)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if ctx.notes:
@@ -194,7 +201,6 @@ def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inp
         role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
         inputs=_json_safe(inputs), changes=changes, reason=ctx.reason,
     )
-    ctx.session.execute(insert(Event.__table__), entry.__dict__)
     return entry
 
 
@@ -211,15 +217,40 @@ def _save_statement():
     return update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
 
 
-def save_application(session: Session, app: Application, read_version: int, changed: list[str]) -> None:
-    """Write the event's change to the application: one UPDATE of the changed columns, the new version
-    and ``updated_at``, ``WHERE version = <as read>`` (no row: another writer got there first → conflict).
-    The values then count as the ORM's committed state, so the closing flush does not write them again."""
-    values = {key: getattr(app, key) for key in changed}
+@lru_cache(maxsize=256)
+def _save_and_record_statement(columns: tuple[str, ...]):
+    """PostgreSQL: ``WITH moved AS (UPDATE applications … WHERE version = <as read> RETURNING id)
+    INSERT INTO events SELECT <the audit event> FROM moved`` — one round trip, and the audit row exists
+    exactly when the compare-and-set matched. One statement per set of changed columns."""
+    table, events = Application.__table__, Event.__table__
+    moved = (update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
+             .values({c: bindparam(f"set_{c}", type_=table.c[c].type) for c in columns})
+             .returning(table.c.id).cte("moved"))
+    audit = select(*(bindparam(f"ev_{c}", type_=events.c[c].type) for c in AUDIT_COLUMNS)).select_from(moved)
+    return insert(events).from_select(list(AUDIT_COLUMNS), audit).returning(events.c.id)
+
+
+AUDIT_COLUMNS = tuple(AuditEntry.__dataclass_fields__)
+
+
+def save_and_record(session: Session, app: Application, read_version: int, entry: AuditEntry) -> None:
+    """Write the event's change to the application — the changed columns, the new version and
+    ``updated_at``, ``WHERE version = <as read>`` (no row: another writer got there first → conflict) —
+    and its audit event. The values then count as the ORM's committed state, so the closing flush does
+    not write them again."""
+    values = {key: getattr(app, key) for key in entry.changes if key != "_related"}
     values["version"] = app.version
     values["updated_at"] = app.updated_at
-    done = session.execute(_save_statement(), {**values, "_id": app.id, "_read_version": read_version})
-    if done.rowcount != 1:
+    if is_postgres(session.get_bind()):
+        params = {f"set_{k}": v for k, v in values.items()} | {f"ev_{k}": v for k, v in entry.__dict__.items()}
+        recorded = session.execute(_save_and_record_statement(tuple(values)),
+                                   params | {"_id": app.id, "_read_version": read_version}).first()
+    else:  # SQLite has no UPDATE inside WITH; its writer holds the database lock, so two statements
+        recorded = session.execute(_save_statement(), {**values, "_id": app.id, "_read_version": read_version}
+                                   ).rowcount == 1
+        if recorded:
+            session.execute(insert(Event.__table__), entry.__dict__)
+    if not recorded:
         raise _Stale
     # What the unit of work does after writing a row itself (SQLAlchemy has no public call for it):
     # every attribute committed, the object no longer "modified" — so the commit's flush skips it
@@ -282,8 +313,8 @@ def fire(
                     app.status = machine.next_state(from_state, event, **ctx.flags)
                 refresh_clock_cache(ctx)
                 app.updated_at = ctx.now
-                ev = record_event(ctx, event, from_state, app.status, data, before)
-                save_application(session, app, read_version, [k for k in ev.changes if k != "_related"])
+                ev = audit_entry(ctx, event, from_state, app.status, data, before)
+                save_and_record(session, app, read_version, ev)
             if "before_commit" in hooks:
                 hooks["before_commit"](ctx)
             session.flush()  # the records the handler added or changed (letters, fees…), if any

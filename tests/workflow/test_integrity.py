@@ -156,9 +156,10 @@ def test_refused_event_in_the_wrong_state_after_a_winner(db, registry):
 
 
 def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, registry):
-    """The pipeline writes the application itself (one UPDATE … WHERE version = <as read>) and marks the
-    object committed; a SQLAlchemy upgrade that changed that bookkeeping would show here as a second
-    UPDATE from the closing flush, or as an object still pending."""
+    """The pipeline writes the application itself (one UPDATE … WHERE version = <as read>, with the audit
+    INSERT in the same statement on PostgreSQL) and marks the object committed; a SQLAlchemy upgrade that
+    changed that bookkeeping would show here as a second UPDATE from the closing flush, or as an object
+    still pending."""
     from sqlalchemy import event as sa_event, inspect
 
     w = build_world(db, registry)
@@ -167,7 +168,7 @@ def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, r
     updates: list[str] = []
 
     def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
-        if statement.lstrip().upper().startswith("UPDATE APPLICATIONS"):
+        if "UPDATE APPLICATIONS" in statement.upper():  # on PostgreSQL inside WITH … INSERT INTO events
             updates.append(statement)
 
     sa_event.listen(db, "before_cursor_execute", seen)
