@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from contextlib import asynccontextmanager
@@ -56,6 +57,11 @@ async def lifespan(app: FastAPI):
     # Requests beyond this wait on the event loop (cheap), not as threads holding connections.
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().worker_threads
     warm_up()
+    # What start-up built (the app, the calendars, the PDF renderer: ~190,000 objects) lives as long as
+    # the worker: keep it out of the collector's full passes, which otherwise each stall every request
+    # of the worker for tens of milliseconds.
+    gc.collect()
+    gc.freeze()
     service = None
     if get_settings().scheduler:
         from engine.alerting.scheduler import SchedulerService
