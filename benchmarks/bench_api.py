@@ -68,8 +68,8 @@ CLIENTS = 32
 STEPS = [("start_review", {}), ("accept", {}), ("request_extension", {"days": 5, "reason": "压测"}),
          ("decide", {"outcome": "needs_creation", "details": {"reasons": "压测"}})]
 READ = "GET detail"
-RETRY_STATUSES = {599, 502, 503}
-KILL_AFTER = 2.0  # seconds into the kill phase  # transport error (the worker died), proxy errors
+RETRY_STATUSES = {599, 502, 503}  # transport error (the worker died), proxy errors
+KILL_AFTER = 2.0  # seconds into the kill phase
 
 
 def free_port() -> int:
@@ -263,7 +263,7 @@ async def drive(base: str, ids: list[int], tokens: list[str], args, kill, meter)
     return out, seconds, {phase: spent(*pair) for phase, pair in cpu.items()}
 
 
-def recovery(rows: list[Outcome], since: float, limit_ms: float = 100.0) -> float | None:
+def recovery(rows: list[Outcome], since: float, limit_ms: float = 100.0) -> float:
     """Seconds from ``since`` until every later half-second window of answers has its p99 under the limit."""
     windows: dict[int, list[float]] = {}
     for r in rows:

@@ -185,8 +185,12 @@ def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inp
     """Write the audit event now, in the change's transaction (the row is never read back or changed,
     so it goes in as one INSERT rather than through the ORM's unit of work)."""
     entry = audit_entry(ctx, name, from_state, to_state, inputs, before)
-    ctx.session.execute(insert(Event.__table__), entry.__dict__)
+    _insert_event(ctx.session, entry)
     return entry
+
+
+def _insert_event(session: Session, entry: AuditEntry) -> None:
+    session.execute(insert(Event.__table__), entry.__dict__)
 
 
 def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
@@ -206,15 +210,22 @@ def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inpu
 
 def bump_version(app: Application) -> None:
     """The event's sequence number. The UPDATE that writes it carries ``WHERE version = <old>``
-    (``version_id_col``), so a writer that read an older version gets a conflict, never an overwrite."""
+    (``save_and_record`` in the pipeline, ``version_id_col`` in the ORM's flush elsewhere), so a writer
+    that read an older version gets a conflict, never an overwrite."""
     app.version = app.version + 1
+
+
+def _compare_and_set():
+    """``UPDATE applications … WHERE id = :_id AND version = :_read_version``: no row when another writer
+    got there first."""
+    table = Application.__table__
+    return update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
 
 
 @lru_cache(maxsize=1)
 def _save_statement():
     """The SET columns come from the parameters' keys; one statement object keeps the compile cache hot."""
-    table = Application.__table__
-    return update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
+    return _compare_and_set()
 
 
 @lru_cache(maxsize=256)
@@ -223,8 +234,7 @@ def _save_and_record_statement(columns: tuple[str, ...]):
     INSERT INTO events SELECT <the audit event> FROM moved`` — one round trip, and the audit row exists
     exactly when the compare-and-set matched. One statement per set of changed columns."""
     table, events = Application.__table__, Event.__table__
-    moved = (update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
-             .values({c: bindparam(f"set_{c}", type_=table.c[c].type) for c in columns})
+    moved = (_compare_and_set().values({c: bindparam(f"set_{c}", type_=table.c[c].type) for c in columns})
              .returning(table.c.id).cte("moved"))
     audit = select(*(bindparam(f"ev_{c}", type_=events.c[c].type) for c in AUDIT_COLUMNS)).select_from(moved)
     return insert(events).from_select(list(AUDIT_COLUMNS), audit).returning(events.c.id)
@@ -249,7 +259,7 @@ def save_and_record(session: Session, app: Application, read_version: int, entry
         recorded = session.execute(_save_statement(), {**values, "_id": app.id, "_read_version": read_version}
                                    ).rowcount == 1
         if recorded:
-            session.execute(insert(Event.__table__), entry.__dict__)
+            _insert_event(session, entry)
     if not recorded:
         raise _Stale
     # What the unit of work does after writing a row itself (SQLAlchemy has no public call for it):
