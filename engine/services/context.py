@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import defer
+from sqlalchemy import insert
+from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
@@ -72,9 +73,8 @@ class Ctx:
         return self._related("letters")
 
     def add(self, record: Any) -> Any:
-        """Insert a record of this application (flushed, so it has its id) and let later reads see it."""
-        self.session.add(record)
-        self.session.flush()
+        """Insert a record of this application (at once, so it has its id) and let later reads see it."""
+        insert_now(self.session, record)
         for kind, model in RELATED.items():
             if isinstance(record, model):
                 if kind in self._records:
@@ -112,3 +112,24 @@ class Ctx:
         self.add(letter)
         self.notes.setdefault("letters_drafted", []).append({"id": letter.id, "type": type_})
         return letter
+
+
+def insert_now(session: Session, record: Any) -> None:
+    """INSERT a new record right away and put it in the session as if loaded (persistent, unchanged).
+
+    A flush would do the same but also write the application's changes made so far: a decision, which
+    sets the outcome and then drafts its reply, wrote the locked row twice (an ORM UPDATE here, then
+    the pipeline's compare-and-set). For records without relationships or server-side defaults, as
+    every per-application record is."""
+    mapper = type(record).__mapper__
+    values = {}
+    for prop in mapper.column_attrs:
+        value = getattr(record, prop.key)
+        if value is None and prop.columns[0].primary_key:
+            continue  # the database assigns it
+        values[prop.columns[0].key] = value
+    result = session.execute(insert(mapper.local_table), values)
+    for prop, value in zip(mapper.primary_key, result.inserted_primary_key):
+        setattr(record, mapper.get_property_by_column(prop).key, value)
+    make_transient_to_detached(record)
+    session.add(record)

@@ -185,3 +185,37 @@ def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, r
     stored = w.app(app_id)
     assert (stored.version, stored.extension_requested_days, stored.extension_reason) == (4, 5, "需调取档案")
     assert stored.updated_at is not None and [e.seq for e in w.events(app_id)] == [1, 2, 3, 4]
+
+
+def test_a_decision_that_drafts_its_reply_writes_the_application_once(db, registry):
+    """Drafting a letter inserts it at once (its id goes into the audit event) without flushing the
+    application's changes made before: the row is written by the pipeline's compare-and-set only."""
+    from sqlalchemy import event as sa_event, inspect
+
+    from engine.models import Letter
+
+    w = build_world(db, registry)
+    app_id = w.register()
+    to_handling(w, app_id)
+    updates: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
+        if "UPDATE APPLICATIONS" in statement.upper():
+            updates.append(statement)
+
+    sa_event.listen(db, "before_cursor_execute", seen)
+    try:
+        with w.session() as s:
+            result = services.fire(s, w.actor("clerk"), app_id, "decide",
+                                   {"outcome": "needs_creation", "details": {"reasons": "需另行加工"}},
+                                   today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+            drafted = result.event.changes["_related"]["letters_drafted"]
+            assert not s.dirty and not s.new and not any(inspect(x).modified for x in result.letters)
+            assert [x.id for x in result.letters if x.status == "draft"] == [d["id"] for d in drafted]
+    finally:
+        sa_event.remove(db, "before_cursor_execute", seen)
+    assert len(updates) == 1
+    with w.session() as s:
+        letter = s.get(Letter, drafted[0]["id"])
+        assert (letter.application_id, letter.type, letter.outcome, letter.status) == (app_id, "reply", "needs_creation", "draft")
+    assert w.app(app_id).outcome == "needs_creation"
