@@ -19,7 +19,7 @@ from sqlmodel import Session
 from engine.actors import Actor
 from engine.auth import AuthUser, NotAuthenticated, authenticate, cached_authentication
 from engine.calendar_registry import get_registry
-from engine.db import end_transaction, new_session
+from engine.db import new_session
 from engine.errors import Forbidden
 from engine.services import local_today
 
@@ -42,22 +42,19 @@ class Principal:
     token: str
 
 
-async def current(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                  session: Session = Depends(get_session)) -> Principal:
+async def current(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE, "")
     if not token:
         raise NotAuthenticated("请先登录")
     # A cache miss (once per token every few seconds) is one indexed read, done right here.
-    actor, user = cached_authentication(token) or _authenticate(session, token)
+    actor, user = cached_authentication(token) or _authenticate(token)
     request.state.user = user.username
     return Principal(actor, user, token)
 
 
-def _authenticate(session: Session, token: str) -> tuple[Actor, AuthUser]:
-    try:
+def _authenticate(token: str) -> tuple[Actor, AuthUser]:
+    with new_session() as session:  # its own short read transaction (closing ends it), not the route's
         return authenticate(session, token)
-    finally:
-        end_transaction(session)  # the lookup's read transaction ends here; the route starts its own
 
 
 def requires(*roles: str):
