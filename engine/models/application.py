@@ -27,7 +27,9 @@ class Application(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    # No index of its own: the three (agency_id, …) indexes above serve every lookup by agency, and each
+    # index more is one more entry written by every event (the status always changes, so no HOT update).
+    agency_id: int = Field(foreign_key="agencies.id")
     number: str = Field(unique=True, max_length=64)  # tracking number
     applicant_id: int = Field(foreign_key="applicants.id")
     parent_id: Optional[int] = Field(default=None, foreign_key="applications.id")  # split sibling's origin

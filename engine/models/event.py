@@ -16,7 +16,7 @@ class Event(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("application_id", "seq"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="applications.id", index=True)
+    application_id: int = Field(foreign_key="applications.id")  # indexed by the (application_id, seq) key
     agency_id: int = Field(foreign_key="agencies.id", index=True)
     seq: int  # 1, 2, 3… per application; the unique constraint refuses a doubled transition
     name: str = Field(max_length=40)

@@ -62,7 +62,7 @@ class Letter(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="applications.id", index=True)
-    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    agency_id: int = Field(foreign_key="agencies.id")  # indexed by the (agency_id, year, series, seq) key
     type: str = Field(max_length=40)  # acknowledgement, correction_notice, …, reply
     outcome: Optional[str] = Field(default=None, max_length=32)  # reply letters: the outcome template
     status: str = Field(default="draft", max_length=16)  # draft | issued | void
