@@ -9,6 +9,7 @@ than the rate on a noisy host.
 from __future__ import annotations
 
 import os
+import timeit
 from dataclasses import dataclass, field
 
 HZ = os.sysconf("SC_CLK_TCK")
@@ -81,3 +82,12 @@ def describe(totals: dict[str, float], requests: int) -> str:
     steal = totals["steal"] / totals["machine total"] * 100 if totals["machine total"] else 0.0
     return (f"CPU ms per request: {', '.join(parts)}; machine {busy:.0f} % busy"
             + (f", {steal:.0f} % stolen by the host" if steal >= 1 else ""))
+
+
+def yardstick_ms() -> float:
+    """How long this host takes for a fixed pure-Python loop now (``sum(range(10**6))``, best of 5 runs).
+
+    Hosts here differ and drift by a third within an hour (neighbours sharing the physical cores), and
+    ``steal`` does not show it. CPU per request divided by this is comparable between runs and
+    machines where CPU per request alone is not."""
+    return min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1000

@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from benchmarks._cpu import describe, snapshot, spent  # noqa: E402
+from benchmarks._cpu import describe, snapshot, spent, yardstick_ms  # noqa: E402
 from benchmarks._pg import pg_schema  # noqa: E402
 from calendars import CalendarRegistry  # noqa: E402
 from engine import admin, services  # noqa: E402
@@ -366,6 +366,7 @@ def main() -> None:
 def run(url: str, args, apps: int) -> bool:
     print(f"preparing {apps} applications…")
     ids, tokens = prepare(url, apps)
+    yardstick = [yardstick_ms()]
     port = free_port()
     (ROOT / "var").mkdir(exist_ok=True)
     with open(ROOT / "var" / "bench_api.log", "w") as log:
@@ -392,6 +393,7 @@ def run(url: str, args, apps: int) -> bool:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
+    yardstick.append(yardstick_ms())
     print(f"{args.workers} workers (uvicorn, uvloop + httptools), {CLIENTS} clients ({args.readers} reading), "
           f"PostgreSQL; offered {args.rate:.0f} requests/s (~6 % deliberate conflicts)")
     events = [r for r in results if r.event != READ]
@@ -410,6 +412,9 @@ def run(url: str, args, apps: int) -> bool:
     if args.warmup:
         report("warm-up", phase(events, "warmup"), args.warmup)
     rate, p99 = show("steady", "steady")
+    per_request = cpu["steady"].get("server", 0.0) / max(len(phase(results, "steady")), 1) * 1000
+    print(f"{'':15s}host yardstick (sum(range(10**6))): {yardstick[0]:.1f} ms before, {yardstick[1]:.1f} ms after; "
+          f"server CPU per request = {per_request / statistics.mean(yardstick):.2f} yardsticks")
     if killed:
         show("kill", "kill", " (the killed worker’s share is lost)")
         back = recovery(phase(events, "kill"), KILL_AFTER)
