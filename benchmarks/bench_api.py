@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
+import uvloop  # noqa: E402  (the load generator shares the cores: its event loop should cost little)
 from sqlmodel import Session, select  # noqa: E402
 
 from benchmarks._cpu import describe, snapshot, spent, yardstick_ms  # noqa: E402
@@ -384,7 +385,7 @@ def run(url: str, args, apps: int) -> bool:
             wait_until_up(base, args.workers)
             gc.disable()  # the load generator's own collector pauses would count as server latency
             try:
-                results, seconds, cpu = asyncio.run(drive(base, ids, tokens, args, kill, lambda: snapshot(server.pid)))
+                results, seconds, cpu = uvloop.run(drive(base, ids, tokens, args, kill, lambda: snapshot(server.pid)))
             finally:
                 gc.enable()
         finally:
