@@ -124,10 +124,10 @@ def insert_now(session: Session, record: Any) -> None:
     mapper = type(record).__mapper__
     values = {}
     for prop in mapper.column_attrs:
-        value = getattr(record, prop.key)
-        if value is None and prop.columns[0].primary_key:
-            continue  # the database assigns it
-        values[prop.columns[0].key] = value
+        value, column = getattr(record, prop.key), prop.columns[0]
+        if value is None and not column.type.should_evaluate_none:
+            continue  # as a flush does: the column's default, NULL, or (the id) what the database assigns
+        values[column.key] = value
     result = session.execute(insert(mapper.local_table), values)
     for prop, value in zip(mapper.primary_key, result.inserted_primary_key):
         setattr(record, mapper.get_property_by_column(prop).key, value)
