@@ -215,17 +215,13 @@ def bump_version(app: Application) -> None:
     app.version = app.version + 1
 
 
+@lru_cache(maxsize=1)
 def _compare_and_set():
     """``UPDATE applications … WHERE id = :_id AND version = :_read_version``: no row when another writer
-    got there first."""
+    got there first. Without ``.values()`` the SET columns come from the parameters' keys; one statement
+    object keeps the compile cache hot (statements are immutable: ``.values()`` returns a copy)."""
     table = Application.__table__
     return update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
-
-
-@lru_cache(maxsize=1)
-def _save_statement():
-    """The SET columns come from the parameters' keys; one statement object keeps the compile cache hot."""
-    return _compare_and_set()
 
 
 @lru_cache(maxsize=256)
@@ -256,7 +252,7 @@ def save_and_record(session: Session, app: Application, read_version: int, entry
         recorded = session.execute(_save_and_record_statement(tuple(values)),
                                    params | {"_id": app.id, "_read_version": read_version}).first()
     else:  # SQLite has no UPDATE inside WITH; its writer holds the database lock, so two statements
-        recorded = session.execute(_save_statement(), {**values, "_id": app.id, "_read_version": read_version}
+        recorded = session.execute(_compare_and_set(), {**values, "_id": app.id, "_read_version": read_version}
                                    ).rowcount == 1
         if recorded:
             _insert_event(session, entry)

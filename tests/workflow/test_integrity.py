@@ -1,6 +1,7 @@
 """Races, crashes and the invariant check."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlmodel import Session, func, select, update
@@ -155,32 +156,41 @@ def test_refused_event_in_the_wrong_state_after_a_winner(db, registry):
         w.fire("clerk2", app_id, "start_review")
 
 
+@contextmanager
+def application_updates(db):
+    """The UPDATE statements of ``applications`` sent while inside (on PostgreSQL the pipeline's sits
+    inside WITH … INSERT INTO events)."""
+    from sqlalchemy import event as sa_event
+
+    updates: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
+        if "UPDATE APPLICATIONS" in statement.upper():
+            updates.append(statement)
+
+    sa_event.listen(db, "before_cursor_execute", seen)
+    try:
+        yield updates
+    finally:
+        sa_event.remove(db, "before_cursor_execute", seen)
+
+
 def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, registry):
     """The pipeline writes the application itself (one UPDATE … WHERE version = <as read>, with the audit
     INSERT in the same statement on PostgreSQL) and marks the object committed; a SQLAlchemy upgrade that
     changed that bookkeeping would show here as a second UPDATE from the closing flush, or as an object
     still pending."""
-    from sqlalchemy import event as sa_event, inspect
+    from sqlalchemy import inspect
 
     w = build_world(db, registry)
     app_id = w.register()
     to_handling(w, app_id)
-    updates: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
-        if "UPDATE APPLICATIONS" in statement.upper():  # on PostgreSQL inside WITH … INSERT INTO events
-            updates.append(statement)
-
-    sa_event.listen(db, "before_cursor_execute", seen)
-    try:
-        with w.session() as s:
-            result = services.fire(s, w.actor("clerk"), app_id, "request_extension", {"days": 5, "reason": "需调取档案"},
-                                   today=D("2026-03-05"), registry=registry, hooks=HOOKS)
-            app = result.application
-            assert not s.dirty and not inspect(app).modified
-            assert (app.version, app.extension_requested_days) == (4, 5)
-    finally:
-        sa_event.remove(db, "before_cursor_execute", seen)
+    with application_updates(db) as updates, w.session() as s:
+        result = services.fire(s, w.actor("clerk"), app_id, "request_extension", {"days": 5, "reason": "需调取档案"},
+                               today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+        app = result.application
+        assert not s.dirty and not inspect(app).modified
+        assert (app.version, app.extension_requested_days) == (4, 5)
     assert len(updates) == 1
     stored = w.app(app_id)
     assert (stored.version, stored.extension_requested_days, stored.extension_reason) == (4, 5, "需调取档案")
@@ -190,30 +200,18 @@ def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, r
 def test_a_decision_that_drafts_its_reply_writes_the_application_once(db, registry):
     """Drafting a letter inserts it at once (its id goes into the audit event) without flushing the
     application's changes made before: the row is written by the pipeline's compare-and-set only."""
-    from sqlalchemy import event as sa_event, inspect
-
-    from engine.models import Letter
+    from sqlalchemy import inspect
 
     w = build_world(db, registry)
     app_id = w.register()
     to_handling(w, app_id)
-    updates: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):  # noqa: ANN001
-        if "UPDATE APPLICATIONS" in statement.upper():
-            updates.append(statement)
-
-    sa_event.listen(db, "before_cursor_execute", seen)
-    try:
-        with w.session() as s:
-            result = services.fire(s, w.actor("clerk"), app_id, "decide",
-                                   {"outcome": "needs_creation", "details": {"reasons": "需另行加工"}},
-                                   today=D("2026-03-05"), registry=registry, hooks=HOOKS)
-            drafted = result.event.changes["_related"]["letters_drafted"]
-            assert not s.dirty and not s.new and not any(inspect(x).modified for x in result.letters)
-            assert [x.id for x in result.letters if x.status == "draft"] == [d["id"] for d in drafted]
-    finally:
-        sa_event.remove(db, "before_cursor_execute", seen)
+    with application_updates(db) as updates, w.session() as s:
+        result = services.fire(s, w.actor("clerk"), app_id, "decide",
+                               {"outcome": "needs_creation", "details": {"reasons": "需另行加工"}},
+                               today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+        drafted = result.event.changes["_related"]["letters_drafted"]
+        assert not s.dirty and not s.new and not any(inspect(x).modified for x in result.letters)
+        assert [x.id for x in result.letters if x.status == "draft"] == [d["id"] for d in drafted]
     assert len(updates) == 1
     with w.session() as s:
         letter = s.get(Letter, drafted[0]["id"])
