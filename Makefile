@@ -1,6 +1,9 @@
 # OGI Workflow — two commands on a fresh Debian machine (as root): `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The distribution's interpreter first: Debian builds it with PGO and LTO into a static executable.
+# A pyenv build (--enable-shared, no PGO) ran the service layer with ~18 % more instructions and
+# ~20 % more CPU (benchmarks/README.md, "The interpreter"). PYTHON=… overrides.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11 || command -v python3))
 VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils chromium
@@ -20,7 +23,12 @@ run: setup db demo serve
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages
+	@base=$$($(BIN)/python -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null); \
+	want=$$($(PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))'); \
+	if [ -n "$$base" ] && [ "$$base" != "$$want" ]; then \
+	  echo "$(VENV) was made with $$base, not $$want: making it again"; rm -rf $(VENV); fi
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 
 # Installs only what is missing; needs root (or sudo) the first time.
 system-packages:
