@@ -9,6 +9,8 @@ than the rate on a noisy host.
 from __future__ import annotations
 
 import os
+import platform
+import sys
 import timeit
 from dataclasses import dataclass, field
 
@@ -82,6 +84,15 @@ def describe(totals: dict[str, float], requests: int) -> str:
     steal = totals["steal"] / totals["machine total"] * 100 if totals["machine total"] else 0.0
     return (f"CPU ms per request: {', '.join(parts)}; machine {busy:.0f} % busy"
             + (f", {steal:.0f} % stolen by the host" if steal >= 1 else ""))
+
+
+def interpreter() -> str:
+    """Which Python build runs the server (it is started with this interpreter): builds differ by
+    ~15 % in instructions for the same code (a shared libpython without PGO against Debian's
+    PGO+LTO executable), so a result means little without it. The yardstick depends on it too."""
+    with open("/proc/self/maps") as f:  # the executable's own code, or a libpython it links at run time
+        shared = " with shared libpython" if "libpython" in f.read() else ""
+    return f"Python {platform.python_version()} ({os.path.realpath(sys.executable)}{shared})"
 
 
 def yardstick_ms() -> float:

@@ -53,7 +53,7 @@ import aiohttp  # noqa: E402
 import uvloop  # noqa: E402  (the load generator shares the cores: its event loop should cost little)
 from sqlmodel import Session, select  # noqa: E402
 
-from benchmarks._cpu import describe, snapshot, spent, yardstick_ms  # noqa: E402
+from benchmarks._cpu import describe, interpreter, snapshot, spent, yardstick_ms  # noqa: E402
 from benchmarks._pg import pg_schema  # noqa: E402
 from calendars import CalendarRegistry  # noqa: E402
 from engine import admin, services  # noqa: E402
@@ -396,7 +396,7 @@ def run(url: str, args, apps: int) -> bool:
                 server.kill()
     yardstick.append(yardstick_ms())
     print(f"{args.workers} workers (uvicorn, uvloop + httptools), {CLIENTS} clients ({args.readers} reading), "
-          f"PostgreSQL; offered {args.rate:.0f} requests/s (~6 % deliberate conflicts)")
+          f"PostgreSQL; offered {args.rate:.0f} requests/s (~6 % deliberate conflicts); {interpreter()}")
     events = [r for r in results if r.event != READ]
     reads = [r for r in results if r.event == READ]
 
