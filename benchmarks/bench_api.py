@@ -24,7 +24,7 @@ Targets (issue #6): ≥ 300 events/s with p99 < 100 ms on 2 cores.
 With ``--readers N`` the first N clients read application details (GET) instead of firing events,
 at the same pace, and their latency is reported apart: a worker busy with events must still answer them.
 
-Run: .venv/bin/python benchmarks/bench_api.py [--rate 340] [--duration 20] [--workers 3] [--no-kill] [--readers 4]
+Run: .venv/bin/python benchmarks/bench_api.py [--rate 340] [--duration 20] [--workers 3] [--threads 4] [--no-kill] [--readers 4]
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ from engine.auth import _digest  # noqa: E402
 from engine.check import run_checks  # noqa: E402
 from engine.db import make_engine  # noqa: E402
 from engine.models import ApiToken, Event  # noqa: E402
+from engine.settings import get_settings  # noqa: E402
 
 SCHEMA = "ogi_bench_api"
 TODAY = date.today()
@@ -319,8 +320,9 @@ def workers_of(pid: int) -> list[int]:
     return [int(x) for x in out]
 
 
-def serve(url: str, workers: int, port: int, log) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "OGI_DATA_DIR": str(ROOT / "var" / "bench")}
+def serve(url: str, workers: int, threads: int, port: int, log) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "OGI_DATA_DIR": str(ROOT / "var" / "bench"),
+           "OGI_WORKER_THREADS": str(threads)}
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"],
@@ -351,11 +353,15 @@ def main() -> None:
     parser.add_argument("--saturation", type=float, default=8.0, help="seconds of the saturation phase")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds at the offered rate before measuring")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="requests one worker runs at once (OGI_WORKER_THREADS; default: the setting's)")
     parser.add_argument("--apps", type=int, default=0, help="default: enough for both phases")
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument("--readers", type=int, default=0, help="clients that read details instead of firing events")
     parser.add_argument("--trace", type=Path, help="write every request (phase, completed at, latency, status, event) as CSV")
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = get_settings().worker_threads
     paced = args.warmup + args.duration + (0 if args.no_kill else args.kill_phase)
     apps = args.apps or int((args.rate * paced + 700 * args.saturation) / len(STEPS)) + 200
     with pg_schema(SCHEMA) as url:
@@ -371,7 +377,7 @@ def run(url: str, args, apps: int) -> bool:
     port = free_port()
     (ROOT / "var").mkdir(exist_ok=True)
     with open(ROOT / "var" / "bench_api.log", "w") as log:
-        server = serve(url, args.workers, port, log)
+        server = serve(url, args.workers, args.threads, port, log)
         base = f"http://127.0.0.1:{port}"
         killed: list[int] = []
 
@@ -395,7 +401,7 @@ def run(url: str, args, apps: int) -> bool:
             except subprocess.TimeoutExpired:
                 server.kill()
     yardstick.append(yardstick_ms())
-    print(f"{args.workers} workers (uvicorn, uvloop + httptools), {CLIENTS} clients ({args.readers} reading), "
+    print(f"{args.workers} workers × {args.threads} threads (uvicorn, uvloop + httptools), {CLIENTS} clients ({args.readers} reading), "
           f"PostgreSQL; offered {args.rate:.0f} requests/s (~6 % deliberate conflicts); {interpreter()}")
     events = [r for r in results if r.event != READ]
     reads = [r for r in results if r.event == READ]
