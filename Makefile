@@ -1,8 +1,9 @@
 # OGI Workflow — two commands on a fresh Debian machine (as root): `make run` and `make test`.
 SHELL := /bin/bash
 # The distribution's interpreter first: Debian builds it with PGO and LTO into a static executable.
-# A pyenv build (--enable-shared, no PGO) ran the service layer with ~18 % more instructions and
-# ~20 % more CPU (benchmarks/README.md, "The interpreter"). PYTHON=… overrides.
+# It ran the service layer with 14 % fewer instructions and ~19 % less CPU than the pyenv build
+# (--enable-shared, no PGO) found first on PATH here (benchmarks/README.md, "the interpreter").
+# PYTHON=… overrides.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11 || command -v python3))
 VENV ?= .venv
 BIN := $(VENV)/bin
