@@ -3,7 +3,7 @@
 Each contiguous run of known years is a *segment* holding the sorted ordinals of its working days;
 every question is answered with ``bisect`` and index arithmetic, never by walking day by day.
 A computation that leaves the known years raises ``CalendarNotAvailable`` naming the first missing
-year, unless the calendar was built provisional (unknown years treated as Monday–Friday working,
+year, unless the calendar was built provisional (unknown years treated as Monday–Friday working less the fixed-date statutory holidays,
 and every answer touching them flagged).
 """
 
@@ -19,6 +19,11 @@ from .schedule import YearSchedule
 
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PROVISIONAL_YEARS = range(1990, 2100)  # the span a provisional calendar fills with Mon–Fri weeks
+# 《全国年节及纪念日放假办法》 (as amended 2024, in force 2025) fixes these statutory holidays by date, so a
+# provisional year still knows them; the lunar ones (春节, 清明, 端午, 中秋) and 调休 need the year's notice.
+FIXED_STATUTORY_HOLIDAYS = {
+    (1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节",
+}
 _fromordinal = date.fromordinal
 
 
@@ -98,9 +103,15 @@ class WorkingCalendar:
         day = _fromordinal(o)
         if day in self._workdays:
             return True
-        if day in self._holidays:
+        if day in self._holidays or self._fixed_holiday(day):
             return False
         return day.weekday() < 5
+
+    def _fixed_holiday(self, day: date) -> str | None:
+        """The fixed-date statutory holiday on ``day`` in a year without its official schedule."""
+        if day.year in self.known_years:
+            return None
+        return FIXED_STATUTORY_HOLIDAYS.get((day.month, day.day))
 
     # -- lookup -------------------------------------------------------------------------------------
     def _segment(self, o: int) -> _Segment:
@@ -170,6 +181,9 @@ class WorkingCalendar:
             return DayInfo(day, True, "adjusted_workday", self._workdays[day], provisional)
         if day in self._holidays:
             return DayInfo(day, False, "holiday", self._holidays[day], provisional)
+        fixed = self._fixed_holiday(day)
+        if fixed:
+            return DayInfo(day, False, "holiday", fixed, provisional)
         if day.weekday() >= 5:
             return DayInfo(day, False, "weekend", "周末", provisional)
         return DayInfo(day, True, "workday", "工作日", provisional)

@@ -72,9 +72,31 @@ def test_unknown_year_raises_naming_the_year(registry):
 
 def test_provisional_is_only_on_request_and_flagged(registry):
     cal = registry.calendar(provisional=True)
-    assert cal.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 1)  # Friday, no data: Mon–Fri
+    # No 2027 schedule: Mon–Fri, less the fixed-date statutory holidays (元旦 is Friday 1 January)
+    assert cal.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
     assert cal.span_is_provisional(date(2026, 12, 20), date(2027, 1, 5))
     assert not cal.span_is_provisional(date(2026, 2, 1), date(2026, 3, 5))
     assert cal.day_info(date(2027, 1, 4)).provisional
     # Known years stay exact in provisional mode
     assert cal.add_working_days(date(2026, 2, 13), 20) == date(2026, 3, 19)
+
+
+@pytest.mark.parametrize("day, name", [
+    (date(2027, 1, 1), "元旦"), (date(2027, 5, 1), "劳动节"), (date(2027, 5, 2), "劳动节"),
+    (date(2027, 10, 1), "国庆节"), (date(2027, 10, 2), "国庆节"), (date(2027, 10, 3), "国庆节"),
+])
+def test_provisional_year_keeps_the_fixed_date_statutory_holidays(registry, day, name):
+    """《全国年节及纪念日放假办法》 fixes 元旦 1/1, 劳动节 5/1–5/2 and 国庆节 10/1–10/3 by date: known before
+    the year's schedule is published, so a provisional calendar never counts them as working days."""
+    cal = registry.calendar(provisional=True)
+    info = cal.day_info(day)
+    assert (info.working, info.kind, info.name, info.provisional) == (False, "holiday", name, True)
+    assert not cal.is_working_day(day)
+
+
+def test_provisional_count_skips_national_day_week_and_flags_it(registry):
+    """A count through 2027's 国庆节 on a provisional calendar skips 10/1 (Fri); weekdays 10/4– count."""
+    cal = registry.calendar(provisional=True)
+    assert cal.add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 4)
+    notes = [d.note for d in cal.explain(date(2027, 9, 30), date(2027, 10, 4))]
+    assert notes[1] == "不计：国庆节（暂定：该年官方安排未载入）"
