@@ -3,8 +3,8 @@
 Each contiguous run of known years is a *segment* holding the sorted ordinals of its working days;
 every question is answered with ``bisect`` and index arithmetic, never by walking day by day.
 A computation that leaves the known years raises ``CalendarNotAvailable`` naming the first missing
-year, unless the calendar was built provisional (unknown years treated as Monday–Friday working less the fixed-date statutory holidays,
-and every answer touching them flagged).
+year, unless the calendar was built provisional (unknown years treated as Monday–Friday working, less
+the fixed-date statutory holidays, and every answer touching them flagged).
 """
 
 from __future__ import annotations
