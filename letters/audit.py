@@ -18,7 +18,7 @@ from engine.fees import item_rule_from, per_item, per_volume, volume_rule_from
 from engine.models import Agency, Application, Consultation, Event, FeeAssessment, Letter, ServiceRecord
 from engine.outcomes import GROUNDS, OUTCOMES, requires_review_first
 
-from .legal import remedy_paragraph, remedy_problems
+from .legal import REMEDY_SUBJECT, remedy_paragraph, remedy_problems
 
 BLOCKING, WARNING = "blocking", "warning"
 
@@ -261,6 +261,8 @@ def audit_letter(letter: Letter, case: Case) -> list[Finding]:
     """Checks on one letter: all of them for a reply, the integrity check for a notice."""
     if letter.type != "reply":
         findings = [check_tamper(letter)]
+        if letter.type in REMEDY_SUBJECT:  # a termination decides the application: remedies are required
+            findings.append(check_remedy(letter))
         if not letter.data.get("number") and letter.status != "draft":
             findings.append(finding("required_elements", False, "缺少文号", letter))
         return findings

@@ -7,19 +7,24 @@ SUIT_MONTHS = 6  # 行政诉讼法 art 46
 REVIEW_FIRST_BASIS = "《中华人民共和国行政复议法》第二十三条"
 
 
-def remedy_paragraph(agency: dict, review_first: bool) -> str:
+# The letters that decide the application and so carry the remedies: the reply, and the notice that
+# ends the procedure because the applicant is deemed to have abandoned it (条例 art 30; 109号).
+REMEDY_SUBJECT = {"reply": "本答复", "termination_notice": "本告知"}
+
+
+def remedy_paragraph(agency: dict, review_first: bool, subject: str = "本答复") -> str:
     """救济途径. For a withholding under arts 14–16 review comes first: no direct lawsuit is offered."""
     body = agency.get("review_body") or ""
     court = agency.get("court") or ""
     if review_first:
         return (
-            f"如对本答复不服，可以在收到本答复之日起{REVIEW_DAYS}日内向{body}申请行政复议。"
-            f"根据{REVIEW_FIRST_BASIS}的规定，对本答复中依照《中华人民共和国政府信息公开条例》"
+            f"如对{subject}不服，可以在收到{subject}之日起{REVIEW_DAYS}日内向{body}申请行政复议。"
+            f"根据{REVIEW_FIRST_BASIS}的规定，对{subject}中依照《中华人民共和国政府信息公开条例》"
             f"第十四条、第十五条、第十六条不予公开的决定不服的，应当先申请行政复议；"
             f"对行政复议决定不服的，可以依法向人民法院提起行政诉讼。"
         )
     return (
-        f"如对本答复不服，可以在收到本答复之日起{REVIEW_DAYS}日内向{body}申请行政复议，"
+        f"如对{subject}不服，可以在收到{subject}之日起{REVIEW_DAYS}日内向{body}申请行政复议，"
         f"或者在{SUIT_MONTHS}个月内向{court}提起行政诉讼。"
     )
 

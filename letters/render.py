@@ -9,7 +9,8 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from .environment import BUILTIN, LetterTemplates, load_templates
-from .legal import remedy_paragraph
+from .formatting import tidy_punctuation
+from .legal import REMEDY_SUBJECT, remedy_paragraph
 
 # The official faces first (installed by agencies that hold the licences), then the free fallbacks the
 # setup installs. The AR PL TrueType faces keep subset PDFs small (a CFF CJK face such as Noto carries
@@ -23,13 +24,14 @@ FONTS = {
 }
 
 
-def context(data: dict, addressee: str, *, draft: bool) -> dict:
+def context(data: dict, addressee: str, *, draft: bool, letter_type: str = "reply") -> dict:
     decision = data.get("decision") or {}
+    subject = REMEDY_SUBJECT.get(letter_type, "本答复")
     letter = {**data, "addressee": addressee}
     created = (data.get("issue_date") or data.get("drafted_on") or "2000-01-01") + "T00:00:00+08:00"
     return {
         "L": letter,
-        "remedy": remedy_paragraph(data.get("agency") or {}, bool(decision.get("review_first"))),
+        "remedy": remedy_paragraph(data.get("agency") or {}, bool(decision.get("review_first")), subject),
         "fonts": {k: Markup(v) for k, v in FONTS.items()},  # our constants, used inside <style>
         "draft": draft,
         "created": created,
@@ -39,7 +41,8 @@ def context(data: dict, addressee: str, *, draft: bool) -> dict:
 def render_html(data: dict, addressee: str, *, letter_type: str, outcome: str | None, draft: bool = False,
                 templates: LetterTemplates | None = None) -> str:
     templates = templates or load_templates()
-    return templates.template_for(letter_type, outcome).render(**context(data, addressee, draft=draft))
+    template = templates.template_for(letter_type, outcome)
+    return tidy_punctuation(template.render(**context(data, addressee, draft=draft, letter_type=letter_type)))
 
 
 @lru_cache(maxsize=1)

@@ -80,14 +80,60 @@ def test_reply_details_are_printed(samples, tmp_path):
     ("consultation_notice", ["征求意见告知书", "不计算在答复期限内"]),
     ("third_party_disclosure_notice", ["公开决定告知书", "公共利益", "商业秘密"]),
     ("fee_notice", ["收费通知书", "第四十二条", "国办函〔2020〕109号", "第31—100页", "1100元", "20个工作日", "视为放弃申请"]),
-    ("termination_notice", ["终止办理告知书", "第三十条", "不再处理"]),
+    ("termination_notice", ["终止办理告知书", "第三十条", "不再处理",
+                            "如对本告知不服，可以在收到本告知之日起60日内向示例市人民政府申请行政复议",
+                            "6个月内向示例市铁路运输法院提起行政诉讼"]),
 ])
 def test_procedural_notices(samples, key, needles, tmp_path):
     letter = samples[key]
     text = pdf_text(letter.pdf, tmp_path)
     for needle in [letter.number, "示例市交通运输局", *needles]:
         assert needle in text, (key, needle)
-    assert "行政复议" not in text or key == "third_party_disclosure_notice"  # notices carry no remedy paragraph
+    if key not in ("third_party_disclosure_notice", "termination_notice"):
+        assert "行政复议" not in text  # a procedural step, not a decision: no remedy paragraph
+
+
+DOUBLED_PUNCTUATION = re.compile(r"[。，；：、]{2}|[。！？；，][”’」』）)][。，；]")
+
+
+@pytest.mark.parametrize("letter_type", ["reply", "termination_notice"])
+def test_termination_notice_states_the_remedies(samples, letter_type, tmp_path):
+    """A termination (条例 art 30 no correction; 109号 fee unpaid) ends the application: like a reply it
+    must tell the applicant how to seek 行政复议 (行政复议法 art 20, 60 days) or sue (行政诉讼法 art 46)."""
+    key = "termination_notice" if letter_type == "termination_notice" else "reply/not_exist"
+    subject = "本告知" if letter_type == "termination_notice" else "本答复"
+    assert f"收到{subject}之日起60日内" in pdf_text(samples[key].pdf, tmp_path)
+
+
+FREE_TEXT = re.compile(r"^(?!\d{4}-\d{2}-\d{2})(?!.*[〔《]).*[\u4e00-\u9fff]")
+
+
+def _ending_every_text_with(value, mark: str):
+    """The letter's data with every free-text value (not dates, numbers or citations) ending in ``mark``."""
+    if isinstance(value, dict):
+        return {k: _ending_every_text_with(v, mark) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ending_every_text_with(v, mark) for v in value]
+    return value + mark if isinstance(value, str) and FREE_TEXT.match(value) else value
+
+
+@pytest.mark.parametrize("mark", ["。", "；", "，"])
+def test_clerk_text_ending_with_punctuation_never_doubles_it(samples, mark):
+    """A reason or request typed with its own full stop still prints each sentence ending once."""
+    for key, letter in samples.items():
+        data = _ending_every_text_with(letter.data, mark)
+        html = render_html(data, letter.addressee, letter_type=letter.type, outcome=letter.outcome)
+        text = re.sub(r"<[^>]+>|\s+", "", html.split("<body>", 1)[1])
+        found = DOUBLED_PUNCTUATION.findall(text)
+        assert not found, (key, mark, found)
+
+
+def test_no_letter_has_doubled_punctuation(samples, tmp_path):
+    """No sample letter prints “。。”, “。”。” or a comma after a full stop: each sentence ends once."""
+    for key, letter in samples.items():
+        text = pdf_text(letter.pdf, tmp_path)
+        found = DOUBLED_PUNCTUATION.findall(text)
+        assert not found, (key, found, text[max(0, text.find(found[0]) - 30):text.find(found[0]) + 10])
 
 
 @lru_cache(maxsize=None)

@@ -68,3 +68,17 @@ def test_sandbox_blocks_unsafe_calls_at_render(tmp_path):
     templates = load_templates(str(tmp_path))
     with pytest.raises(SecurityError):
         render_html({**DATA, "items": []}, "张三", letter_type="acknowledgement", outcome=None, templates=templates)
+
+
+@pytest.mark.parametrize("printed, tidy", [
+    ("理由：涉及商业秘密。。根据", "理由：涉及商业秘密。根据"),
+    ("申请获取的信息为：“2025年统计表。”。该信息", "申请获取的信息为：“2025年统计表”。该信息"),
+    ("（编号：甲。），本机关", "（编号：甲），本机关"),
+    ("理由：甲；。", "理由：甲。"),
+    ("提供时间：随本答复书一并提供。", "提供时间：随本答复书一并提供。"),
+])
+def test_each_sentence_ends_once(printed, tidy):
+    """GB/T 15834: a sentence ends with one mark; a quotation used inside a sentence drops its own 。."""
+    from letters.formatting import tidy_punctuation
+
+    assert tidy_punctuation(printed) == tidy
