@@ -14,7 +14,16 @@ class AskReasonsIn(Inputs):
     note: str = Field(default="", max_length=2000)
 
 
-@handler("ask_reasons", {"clerk"}, AskReasonsIn)
+def _within_the_statutory_period(ctx: Ctx) -> None:
+    """Art 35 lets the agency set a later date because it *cannot* answer within the art 33 period: once
+    that period has run out the answer is late, and a later date set now would make a late reply look
+    timely. So neither the request for reasons nor the later date is available after it."""
+    statutory = ctx.clock().computed.computed_due
+    if statutory is not None and ctx.today > statutory:
+        ctx.refuse(f"答复期限已于{statutory}届满，已经逾期，不能再依条例第三十五条要求说明理由或确定延迟答复期限")
+
+
+@handler("ask_reasons", {"clerk"}, AskReasonsIn, precheck=_within_the_statutory_period)
 def ask_reasons(ctx: Ctx, data: AskReasonsIn) -> None:
     if data.reply_by <= ctx.today:
         ctx.refuse("说明理由的答复期限应晚于今天")
@@ -28,7 +37,7 @@ class AcceptReasonsIn(Inputs):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@handler("accept_reasons", {"head"}, AcceptReasonsIn)
+@handler("accept_reasons", {"head"}, AcceptReasonsIn, precheck=_within_the_statutory_period)
 def accept_reasons(ctx: Ctx, data: AcceptReasonsIn) -> None:
     view = ctx.clock()
     computed = view.computed.computed_due

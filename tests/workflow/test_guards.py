@@ -252,3 +252,29 @@ def test_fee_rows_untouched_by_refusals(w):
     to_handling(w, app_id)
     with w.session() as s:
         assert s.exec(select(func.count()).select_from(FeeAssessment)).one() == 0
+
+
+def test_art35_later_date_only_within_the_statutory_period(w):
+    """条例 art 35: a later reasonable date is for an answer that cannot be given within the art 33
+    period; once that period has run out the answer is late, so neither asking for reasons nor the
+    later date is available, and a late reply can never become an on-time one."""
+    from engine import services
+
+    app_id = w.register()
+    w.fire("clerk", app_id, "start_review")
+    due = w.app(app_id).due_date
+    after_due = w.registry.calendar().add_working_days(due, 1)
+    msg = unchanged(w, app_id, lambda: w.fire("clerk", app_id, "ask_reasons", {"reply_by": "2026-12-31"},
+                                              today=after_due.isoformat()))
+    assert "已经逾期" in msg and "第三十五条" in msg
+    w.fire("clerk", app_id, "ask_reasons", {"reply_by": due.isoformat()})
+    msg = unchanged(w, app_id, lambda: w.fire("head", app_id, "accept_reasons",
+                                              {"later_due": "2026-06-30", "reason": "数量较多"},
+                                              today=after_due.isoformat()))
+    assert "已经逾期" in msg
+    with w.session() as s:  # available_actions says the same as firing does
+        head = {a["event"]: a for a in services.available_actions(s, w.actor("head"), app_id, today=after_due,
+                                                                  registry=w.registry)}
+    assert not head["accept_reasons"]["allowed"] and "已经逾期" in head["accept_reasons"]["reason"]
+    w.fire("head", app_id, "accept_reasons", {"later_due": "2026-06-30", "reason": "数量较多"}, today=due.isoformat())
+    assert w.app(app_id).due_date == D("2026-06-30")
