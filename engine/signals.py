@@ -29,6 +29,11 @@ def monthly_count(session: Session, applicant_id: int, day: date, agency_id: int
     return session.exec(stmt).one()
 
 
+def text_similarity(a: str, b: str) -> int:
+    """How alike two requests are, 0–100 (the better of token-set and partial matching)."""
+    return round(max(fuzz.token_set_ratio(a, b), fuzz.partial_ratio(a, b)))
+
+
 def possible_repeats(session: Session, app: Application, limit: int = 5) -> list[dict]:
     return similar_requests(session, app.applicant_id, app.agency_id, app.request_text, exclude_id=app.id, limit=limit)
 
@@ -44,7 +49,7 @@ def similar_requests(session: Session, applicant_id: int, agency_id: int, text: 
     earlier = session.exec(query.order_by(Application.received_date.desc()).limit(200)).all()
     scored = []
     for other in earlier:
-        best = max(fuzz.token_set_ratio(text, other.request_text), fuzz.partial_ratio(text, other.request_text))
+        best = text_similarity(text, other.request_text)
         if best >= REPEAT_THRESHOLD:
             scored.append({"number": other.number, "id": other.id, "similarity": round(best),
                            "received_date": other.received_date.isoformat(), "status": other.status,

@@ -10,6 +10,7 @@ from sqlmodel import select
 from ..errors import InputError
 from ..models import Application, Consultation, Letter
 from ..outcomes import OUTCOMES, validate_details
+from ..signals import REPEAT_THRESHOLD, text_similarity
 from .letter_records import freeze_letter
 from .pipeline import Ctx, Inputs, handler
 
@@ -41,10 +42,7 @@ def decide(ctx: Ctx, data: DecideIn) -> None:
             "received_on": app.correction_received_on.isoformat(),
         }
     if data.outcome == "repeat":
-        earlier = ctx.session.exec(select(Application).where(
-            Application.number == details["earlier_application"], Application.agency_id == app.agency_id)).first()
-        if earlier is None or earlier.id == app.id:
-            raise InputError(f"本机关没有编号为“{details['earlier_application']}”的此前申请", field="details.earlier_application")
+        _check_repeat_of(ctx, details["earlier_application"])
     app.outcome = data.outcome
     app.outcome_details = details
     app.withhold_ground = details.get("ground")
@@ -60,6 +58,24 @@ def decide(ctx: Ctx, data: DecideIn) -> None:
         for c in objecting:  # disclosure over a third party's objection: tell the third party (art 32)
             ctx.draft_letter("third_party_disclosure_notice", {"addressee": c.party, "party": c.party,
                                                                 "objection": c.reply_reasons})
+
+
+def _check_repeat_of(ctx: Ctx, number: str) -> None:
+    """36(六): only an application the agency has already *answered*, made by the same applicant, for the
+    same information, makes this one a repeat."""
+    app = ctx.app
+    earlier = ctx.session.exec(select(Application).where(
+        Application.number == number, Application.agency_id == app.agency_id)).first()
+    field = "details.earlier_application"
+    if earlier is None or earlier.id == app.id:
+        raise InputError(f"本机关没有编号为“{number}”的此前申请", field=field)
+    if earlier.applicant_id != app.applicant_id:
+        raise InputError(f"申请 {number} 不是本申请人提出的，不能认定为重复申请（条例第三十六条第（六）项）", field=field)
+    if earlier.replied_on is None:
+        raise InputError(f"申请 {number} 尚未作出答复，不能认定为重复申请（条例第三十六条第（六）项）", field=field)
+    similarity = text_similarity(app.request_text, earlier.request_text)
+    if similarity < REPEAT_THRESHOLD:
+        raise InputError(f"本申请与申请 {number} 的内容不同（相似度{similarity}%），不能认定为重复申请", field=field)
 
 
 class ReviewNotesIn(Inputs):

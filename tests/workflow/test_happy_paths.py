@@ -113,11 +113,34 @@ def test_each_decided_outcome_to_archive(w, outcome):
 
 
 def test_repeat_outcome_names_the_earlier_application(w):
-    first = w.app(w.register())
+    """36(六): a repeat cites an earlier application of the same applicant, for the same information,
+    that the agency has already answered — not an open case, and not another applicant's."""
+    from engine.errors import InputError
+    from tests.workflow.world import APPLICANT
+
+    first_id = w.register()
+    other_applicant = w.register(applicant={**APPLICANT, "name": "李四", "id_number": "110101198001011236"})
+    different = w.register(request_text="请公开本局2024年度部门预算执行情况")
     app_id = w.register()
     to_handling(w, app_id)
-    w.fire("clerk", app_id, "decide", {"outcome": "repeat", "details": {
-        "earlier_application": first.number, "earlier_reply": "已于2026年3月答复"}}, today="2026-03-10")
+
+    def cite(number):
+        w.fire("clerk", app_id, "decide", {"outcome": "repeat", "details": {
+            "earlier_application": number, "earlier_reply": "已于2026年3月答复"}}, today="2026-03-10")
+
+    with pytest.raises(InputError, match="尚未作出答复"):
+        cite(w.app(first_id).number)
+    for earlier_id in (first_id, other_applicant, different):
+        to_handling(w, earlier_id)
+        w.fire("clerk", earlier_id, "decide", {"outcome": "not_exist", "details": OUTCOME_DETAILS["not_exist"]},
+               today="2026-03-04")
+        w.fire("head", earlier_id, "sign_off", today="2026-03-05")
+    with pytest.raises(InputError, match="不是本申请人提出的"):
+        cite(w.app(other_applicant).number)
+    with pytest.raises(InputError, match="内容不同"):
+        cite(w.app(different).number)
+    assert w.app(app_id).status == "handling"
+    cite(w.app(first_id).number)
     assert w.app(app_id).status == "reply_drafting"
 
 
