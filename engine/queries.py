@@ -224,7 +224,19 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
         "fees": [f.model_dump(mode="json") for f in fees],
         "letters": [letter_summary(x) for x in letters],
         "service_records": [r.model_dump(mode="json") for r in services],
+        "remedy_periods": _remedy_periods(services),
     }
+
+
+def _remedy_periods(services: list[ServiceRecord]) -> dict | None:
+    """The remedy deadlines of the last successful service of a deciding letter (a reissued reply served
+    later starts them again)."""
+    served = [r for r in services if r.review_by is not None and not r.failed]
+    if not served:
+        return None
+    last = max(served, key=lambda r: (r.served_on, r.id))
+    return {"served_on": last.served_on.isoformat(), "letter_id": last.letter_id, "review_by": last.review_by.isoformat(),
+            "sue_by": last.sue_by.isoformat(), "provisional": last.remedy_provisional}
 
 
 def event_result(result: "FireResult", registry: CalendarRegistry, today: date) -> dict:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-REVIEW_DAYS = 60  # 行政复议法 (2023) art 20
-SUIT_MONTHS = 6  # 行政诉讼法 art 46
+from engine.remedy_periods import DECIDING_LETTERS as REMEDY_SUBJECT
+from engine.remedy_periods import REVIEW_DAYS, SUIT_MONTHS
+
 REVIEW_FIRST_BASIS = "《中华人民共和国行政复议法》第二十三条"
-
-
-# The letters that decide the application and so carry the remedies: the reply, and the notice that
-# ends the procedure because the applicant is deemed to have abandoned it (条例 art 30; 109号).
-REMEDY_SUBJECT = {"reply": "本答复", "termination_notice": "本告知"}
 
 
 def remedy_paragraph(agency: dict, review_first: bool, subject: str = "本答复") -> str:

@@ -98,6 +98,10 @@ class ServiceRecord(SQLModel, table=True):
     tracking_number: str = Field(default="", max_length=100)
     proof: str = Field(default="", max_length=300)  # file reference or description
     failed: bool = False
+    # remedy periods, when the served letter decides the application (engine/remedy_periods.py)
+    review_by: Optional[date] = None
+    sue_by: Optional[date] = None
+    remedy_provisional: bool = False
     recorded_by_id: int = Field(foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from ..app_clock import PAYMENT_DAYS, deadline_after
 from ..errors import InputError
 from ..models import Consultation, FeeAssessment, Letter, ServiceRecord
+from ..remedy_periods import DECIDING_LETTERS, remedy_deadlines
 from .pipeline import Ctx, Inputs, handler
 
 METHODS = {"post": "邮寄", "email": "电子邮件", "online": "网上", "in_person": "当面", "fax": "传真", "other": "其他"}
@@ -44,6 +45,10 @@ def record_service(ctx: Ctx, data: ServiceIn) -> None:
     rec = ServiceRecord(application_id=ctx.app.id, letter_id=letter.id, method=data.method, served_on=data.served_on,
                         tracking_number=data.tracking_number, proof=data.proof, failed=data.failed,
                         recorded_by_id=ctx.actor.user_id)
+    if not data.failed and letter.type in DECIDING_LETTERS:
+        remedy = remedy_deadlines(ctx.registry, ctx.agency.region, data.served_on)
+        rec.review_by, rec.sue_by, rec.remedy_provisional = remedy.review_by, remedy.sue_by, remedy.provisional
+        ctx.notes["remedy_periods"] = remedy.as_dict()
     ctx.add(rec)
     ctx.effective_date = data.served_on
     if not data.failed:

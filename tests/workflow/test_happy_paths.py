@@ -313,3 +313,21 @@ def test_excessive_request_art35(w):
         w.fire("head", app_id, "sign_off", today="2026-03-24")  # the head who decided may not sign
     w.fire("head2", app_id, "sign_off", today="2026-03-24")
     assert w.app(app_id).status == "replied"
+
+
+def test_service_of_the_reply_records_the_remedy_periods(w):
+    """Deadlines 4 (spec): after the reply is served, the case records the last day to apply for 行政复议
+    (60 days, 行政复议法 art 20) and to sue (6 months, 行政诉讼法 art 46)."""
+    from engine import queries
+
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "decide", {"outcome": "not_exist", "details": OUTCOME_DETAILS["not_exist"]},
+           today="2026-03-10")
+    sign_and_serve(w, app_id, "2026-03-12")
+    with w.session() as s:
+        detail = queries.application_detail(s, w.actor("clerk"), app_id, w.registry, D("2026-03-13"))
+    # 2026-03-12 + 60 days = Monday 11 May; + 6 months = Saturday 12 September → Monday 14 September
+    assert detail["remedy_periods"] == {"served_on": "2026-03-12", "letter_id": detail["remedy_periods"]["letter_id"],
+                                        "review_by": "2026-05-11", "sue_by": "2026-09-14", "provisional": False}
+    assert w.events(app_id)[-1].changes["_related"]["remedy_periods"]["review_by"] == "2026-05-11"
