@@ -68,8 +68,13 @@ def lights_for(agency: Agency) -> clock.TrafficLights:
 def answer_pauses(consultations: list[Consultation], fees: list[FeeAssessment], opts: AgencySettings) -> tuple[clock.Pause, ...]:
     pauses = []
     for c in consultations:
+        if c.party_received_on is None:
+            continue  # the letter has not reached the party: nothing paused yet
         kind = "征求第三方意见" if c.kind == "third_party" else "征求其他机关意见"
-        pauses.append(clock.Pause(c.party_received_on, c.reply_received_on, f"{kind}：{c.party}"))
+        # Not counted: at most the statutory 15 working days from the party's receipt, however late the
+        # reply came (arts 32, 34).
+        ends = c.reply_received_on if c.reply_received_on is None else min(c.reply_received_on, c.reply_due)
+        pauses.append(clock.Pause(c.party_received_on, ends, f"{kind}：{c.party}"))
     if opts.fee_pauses_clock:
         for f in fees:
             if f.approved_on is not None:

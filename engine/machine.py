@@ -32,6 +32,7 @@ TRANSITIONS: list[dict] = [
     {"trigger": "accept_reasons", "source": "awaiting_reasons", "dest": "handling"},
     {"trigger": "reject_reasons", "source": "awaiting_reasons", "dest": "reply_drafting"},
     {"trigger": "start_consultation", "source": ["handling", "consulting"], "dest": "consulting"},
+    {"trigger": "record_consultation_receipt", "source": "consulting", "dest": "="},
     {"trigger": "record_consultation_reply", "source": "consulting", "dest": "consulting",
      "conditions": "consultations_remain"},
     {"trigger": "record_consultation_reply", "source": "consulting", "dest": "handling"},

@@ -35,6 +35,7 @@ EVENTS = {
     "accept_reasons": "认可理由并确定答复期限",
     "reject_reasons": "理由不成立",
     "start_consultation": "征求意见",
+    "record_consultation_receipt": "登记对方收到征求意见书",
     "record_consultation_reply": "登记征求意见答复",
     "consultation_lapsed": "征求意见期满",
     "propose_fee": "提出收费",

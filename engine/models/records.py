@@ -19,8 +19,9 @@ class Consultation(SQLModel, table=True):
     kind: str = Field(max_length=16)  # third_party (art 32) | agency (art 34)
     party: str = Field(max_length=200)
     contact: str = Field(default="", max_length=200)
-    party_received_on: date  # day 0 of its 15-working-day clock; the answer clock pauses after it
-    reply_due: date
+    # day 0 of its 15-working-day clock (None until the party has the letter); the answer clock pauses after it
+    party_received_on: Optional[date] = None
+    reply_due: Optional[date] = None
     status: str = Field(default="open", max_length=16)  # open | closed
     result: Optional[str] = Field(default=None, max_length=16)  # consent | objection | other | lapsed
     reply_received_on: Optional[date] = None  # or the lapse date: the pause ends here

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from engine.check import run_checks
 from engine.models import Consultation, Letter
 
-from .world import D, build_world
+from .world import HOOKS, D, build_world
 
 
 @pytest.fixture
@@ -331,3 +331,63 @@ def test_service_of_the_reply_records_the_remedy_periods(w):
     assert detail["remedy_periods"] == {"served_on": "2026-03-12", "letter_id": detail["remedy_periods"]["letter_id"],
                                         "review_by": "2026-05-11", "sue_by": "2026-09-14", "provisional": False}
     assert w.events(app_id)[-1].changes["_related"]["remedy_periods"]["review_by"] == "2026-05-11"
+
+
+def _issue_letters(w, app_id, today):
+    from engine import services
+
+    with w.session() as s:
+        drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "draft",
+                                             Letter.type != "reply")).all()
+        ids = [x.id for x in drafts]
+    for letter_id in ids:
+        with w.session() as s:
+            services.fire(s, w.actor("clerk"), app_id, "issue_letter", {"letter_id": letter_id}, today=D(today),
+                          registry=w.registry, hooks=HOOKS)
+
+
+def test_consultation_recorded_before_the_party_has_the_letter(w):
+    """Arts 32/34: the 15 working days — and the pause of the answer clock — run from the party's receipt
+    of the letter. The clerk records the consultation (drafting the letter) first and the receipt when known."""
+    app_id = w.register()  # due 3/30 without pauses
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "start_consultation", {"kind": "third_party", "party": "某某科技有限公司"}, today="2026-03-05")
+    app = w.app(app_id)
+    assert app.status == "consulting" and app.clock_state == "running" and app.due_date == D("2026-03-30")
+    with w.session() as s:
+        c = s.exec(select(Consultation).where(Consultation.application_id == app_id)).one()
+    assert c.party_received_on is None and c.reply_due is None
+    from engine.errors import Refused
+
+    with pytest.raises(Refused, match="尚未印发"):
+        w.fire("clerk", app_id, "record_consultation_receipt", {"consultation_id": c.id, "party_received_on": "2026-03-06"},
+               today="2026-03-06")
+    with pytest.raises(Refused, match="先登记对方收到"):
+        w.fire("clerk", app_id, "record_consultation_reply", {"consultation_id": c.id, "result": "consent",
+                                                               "received_on": "2026-03-06"}, today="2026-03-06")
+    _issue_letters(w, app_id, "2026-03-05")
+    w.fire("clerk", app_id, "record_consultation_receipt", {"consultation_id": c.id, "party_received_on": "2026-03-09"},
+           today="2026-03-10")
+    app = w.app(app_id)
+    assert app.clock_state == "paused" and app.due_date is None
+    with w.session() as s:
+        c = s.get(Consultation, c.id)
+    assert c.reply_due == w.registry.calendar().add_working_days(D("2026-03-09"), 15)
+
+
+def test_consultation_pause_is_capped_at_15_working_days(w):
+    """Arts 32, 34 and 33(3): only the statutory 15 working days from the party's receipt are not counted;
+    a reply recorded later does not stretch the pause."""
+    app_id = w.register()
+    to_handling(w, app_id)
+    w.fire("clerk", app_id, "start_consultation", {"kind": "agency", "party": "示例市公安局",
+                                                    "party_received_on": "2026-03-05"}, today="2026-03-05")
+    with w.session() as s:
+        c = s.exec(select(Consultation).where(Consultation.application_id == app_id)).one()
+    cal = w.registry.calendar()
+    assert c.reply_due == cal.add_working_days(D("2026-03-05"), 15)
+    late = cal.add_working_days(c.reply_due, 5)
+    w.fire("clerk", app_id, "record_consultation_reply", {"consultation_id": c.id, "result": "consent",
+                                                           "received_on": late.isoformat()}, today=late.isoformat())
+    # the pause covers (3/5, reply_due]: exactly 15 working days, not 20
+    assert w.app(app_id).due_date == cal.add_working_days(D("2026-03-02"), 20 + 15)
