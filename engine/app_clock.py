@@ -77,8 +77,9 @@ def answer_pauses(consultations: list[Consultation], fees: list[FeeAssessment], 
         pauses.append(clock.Pause(c.party_received_on, ends, f"{kind}：{c.party}"))
     if opts.fee_pauses_clock:
         for f in fees:
-            if f.approved_on is not None:
-                pauses.append(clock.Pause(f.approved_on, f.closed_on, "收费通知未缴费"))
+            # from the applicant's receipt of the fee notice, not the internal approval (109号)
+            if f.notice_served_on is not None:
+                pauses.append(clock.Pause(f.notice_served_on, f.closed_on, "收费通知未缴费"))
     return tuple(pauses)
 
 
@@ -143,7 +144,9 @@ def correction_notice_deadline(registry: CalendarRegistry, app: Application, age
 
 
 def correction_period_end(registry: CalendarRegistry, app: Application, agency: Agency) -> date | None:
-    start = app.correction_notice_served_on or app.correction_requested_on
+    """The correction period runs from the applicant's receipt of the notice (art 30): no service
+    recorded, no period — and so no lapse."""
+    start = app.correction_notice_served_on
     if start is None or app.correction_period_days is None:
         return None
     return deadline_after(registry, agency, start, app.correction_period_days)[0]

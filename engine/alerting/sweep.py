@@ -178,7 +178,7 @@ def _lapses(session_factory, session: Session, batch: _Batch, registry: Calendar
         if end and today > end:
             _close(session_factory, registry, today, hooks, report, batch, app, "correction_lapsed", end, "补正期限")
     session.rollback()
-    # fee payment periods (payment_due is kept on the assessment: from approval, then from service)
+    # fee payment periods (payment_due is kept on the assessment once the notice is served)
     rows = session.exec(select(FeeAssessment, Application).join(Application, Application.id == FeeAssessment.application_id)
                         .where(FeeAssessment.status == "approved", Application.status == "awaiting_payment",
                                FeeAssessment.payment_due < today)).all()

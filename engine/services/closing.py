@@ -7,10 +7,10 @@ from datetime import date
 from pydantic import Field
 from sqlmodel import select
 
-from ..app_clock import PAYMENT_DAYS, deadline_after
 from ..errors import InputError
 from ..models import Consultation, FeeAssessment, Letter, ServiceRecord
 from ..remedy_periods import DECIDING_LETTERS, remedy_deadlines
+from .fees import payment_due
 from .pipeline import Ctx, Inputs, handler
 
 METHODS = {"post": "邮寄", "email": "电子邮件", "online": "网上", "in_person": "当面", "fax": "传真", "other": "其他"}
@@ -58,7 +58,7 @@ def record_service(ctx: Ctx, data: ServiceIn) -> None:
             fee = ctx.session.get(FeeAssessment, letter.data.get("fee_id"))
             if fee is not None and fee.notice_served_on is None:
                 fee.notice_served_on = data.served_on  # payment period day 0
-                fee.payment_due = deadline_after(ctx.registry, ctx.agency, data.served_on, PAYMENT_DAYS)[0]
+                fee.payment_due = payment_due(ctx, fee)
     ctx.notes["service"] = {"letter_id": letter.id, "served_on": data.served_on.isoformat(), "failed": data.failed}
 
 

@@ -135,7 +135,7 @@ def approve_fee(ctx: Ctx, data: ApproveFeeIn) -> None:
     if amount > fee.amount_fen:
         ctx.refuse(f"核准金额 {amount / 100:.2f} 元超过提出的金额 {fee.amount_fen / 100:.2f} 元")
     fee.status, fee.approved_by_id, fee.approved_amount_fen, fee.approved_on = "approved", ctx.actor.user_id, amount, ctx.today
-    fee.payment_due = deadline_after(ctx.registry, ctx.agency, ctx.today, PAYMENT_DAYS)[0]
+    # the payment period runs from the applicant's receipt of the notice (record_service sets it)
     ctx.reason = data.note
     ctx.notes["fee"] = {"id": fee.id, "approved_amount_fen": amount}
     ctx.draft_letter("fee_notice", {
@@ -191,9 +191,11 @@ def record_payment(ctx: Ctx, data: PaymentIn) -> None:
     ctx.notes["fee"] = {"id": fee.id, "paid_fen": paid}
 
 
-def payment_due(ctx: Ctx, fee: FeeAssessment) -> date:
-    start = fee.notice_served_on or fee.approved_on
-    return deadline_after(ctx.registry, ctx.agency, start, PAYMENT_DAYS)[0]
+def payment_due(ctx: Ctx, fee: FeeAssessment) -> date | None:
+    """20 working days from the applicant's receipt of the fee notice; None while it is not served."""
+    if fee.notice_served_on is None:
+        return None
+    return deadline_after(ctx.registry, ctx.agency, fee.notice_served_on, PAYMENT_DAYS)[0]
 
 
 def _payment_over(ctx: Ctx) -> None:
@@ -201,6 +203,8 @@ def _payment_over(ctx: Ctx) -> None:
     if not fees:
         ctx.refuse("没有待缴的收费")
     due = payment_due(ctx, fees[-1])
+    if due is None:
+        ctx.refuse("收费通知尚未送达，缴费期限尚未起算")
     if ctx.today <= due:
         ctx.refuse(f"缴费期限至{due}，尚未届满")
 

@@ -84,7 +84,8 @@ def test_paused_clock_raises_nothing(w):
 def test_week_of_downtime_catches_up_with_legal_dates(w):
     a = w.register(today="2026-03-02")  # correction lapses during the downtime
     w.fire("clerk", a, "start_review")
-    w.fire("clerk", a, "request_correction", {"items": ["请写明文件名称"], "period_days": 5}, today="2026-03-04")
+    w.fire("clerk", a, "request_correction", {"items": ["请写明文件名称"], "period_days": 5,
+                                                "notice_served_on": "2026-03-04"}, today="2026-03-04")
     period_end = w.registry.calendar().add_working_days(date(2026, 3, 4), 5)
     b = w.register(today="2026-03-02")  # a consultation lapses during the downtime
     to_handling(w, b)
@@ -111,7 +112,8 @@ def test_concurrent_sweeps_no_duplicates(db, registry):
     for _ in range(6):
         app_id = w.register(today="2026-03-02")
         w.fire("clerk", app_id, "start_review")
-        w.fire("clerk", app_id, "request_correction", {"items": ["补正"], "period_days": 5}, today="2026-03-04")
+        w.fire("clerk", app_id, "request_correction", {"items": ["补正"], "period_days": 5,
+                                                          "notice_served_on": "2026-03-04"}, today="2026-03-04")
         ids.append(app_id)
     errors = []
 

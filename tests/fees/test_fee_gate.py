@@ -32,7 +32,20 @@ def propose(w, app_id, pages=250, today="2026-03-04"):
     w.fire("clerk", app_id, "propose_fee", {"method": "per_volume", "pages": pages}, today=today)
 
 
+def serve(w, app_id, letter_id, day):
+    w.fire("clerk", app_id, "issue_letter", {"letter_id": letter_id}, today=day)
+    w.fire("clerk", app_id, "record_service", {"letter_id": letter_id, "method": "in_person", "served_on": day,
+                                                "proof": "申请人签收"}, today=day)
+
+
+def serve_fee_notice(w, app_id, day):
+    """Issue the application's latest fee notice and record that the applicant received it on ``day``."""
+    serve(w, app_id, letters_of(w, app_id, "fee_notice")[-1].id, day)
+
+
 def test_approve_pay_reply(w):
+    """109号: the answer clock pauses from the applicant's receipt of the fee notice (not the internal
+    approval) until payment."""
     app_id = w.register()
     to_handling(w, app_id)
     propose(w, app_id)
@@ -41,9 +54,12 @@ def test_approve_pay_reply(w):
     assert w.app(app_id).status == "awaiting_fee_approval" and not letters_of(w, app_id, "fee_notice")
     w.fire("supervisor", app_id, "approve_fee", {"approved_amount": "4000"}, today="2026-03-05")
     app = w.app(app_id)
-    assert app.status == "awaiting_payment" and app.clock_state == "paused"
+    assert app.status == "awaiting_payment" and app.clock_state == "running"  # approved, not yet served
+    assert fee_of(w, app_id).payment_due is None
     notice = letters_of(w, app_id, "fee_notice")[0]
     assert notice.data["amount_yuan"] == "4000.00" and notice.data["lines"][-1]["subtotal"] == 2000
+    serve(w, app_id, notice.id, "2026-03-05")
+    assert w.app(app_id).clock_state == "paused"
     with pytest.raises(Refused, match="不一致"):
         w.fire("clerk", app_id, "record_payment", {"amount": "4700", "receipt_number": "NO.1", "paid_on": "2026-03-09"},
                today="2026-03-09")
@@ -67,6 +83,23 @@ def test_approve_pay_reply(w):
     assert "暂停计算（收费通知未缴费）" in rows["2026-03-06"]
     w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}}, today="2026-03-10")
     w.fire("head", app_id, "sign_off", today="2026-03-11")
+
+
+def test_no_payment_period_runs_before_the_notice_is_served(w):
+    """109号: the payment period runs from the applicant's receipt of the fee notice. Approved but not
+    served (still a draft, or issued and not yet received): nothing runs, nothing lapses."""
+    app_id = w.register()
+    to_handling(w, app_id)
+    propose(w, app_id)
+    w.fire("supervisor", app_id, "approve_fee", today="2026-03-05")
+    with w.session() as s:
+        msg = pytest.raises(Refused, services.fire, s, Actor.system(), app_id, "payment_lapsed", {},
+                            today=D("2026-06-30"), registry=w.registry)
+    assert "尚未送达" in str(msg.value)
+    from engine.alerting.sweep import run_sweep
+
+    run_sweep(w.session, w.registry, D("2026-06-30"))
+    assert w.app(app_id).status == "awaiting_payment"
 
 
 def test_lapse_closes_as_fee_unpaid(w):
@@ -187,6 +220,7 @@ def test_annual_fee_figures(w):
     to_handling(w, b)
     propose(w, b, pages=100)
     w.fire("supervisor", b, "approve_fee", today="2026-03-05")
+    serve_fee_notice(w, b, "2026-03-05")
     with w.session() as s:
         services.fire(s, Actor.system(), b, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
         figures = fee_figures(s, w.agency_id, 2026)

@@ -11,6 +11,7 @@ from engine.actors import Actor
 from engine import services
 from engine.reports.annual import annual_report, cell_applications
 
+from ..fees.test_fee_gate import serve_fee_notice
 from ..workflow.test_happy_paths import OUTCOME_DETAILS as _DETAILS
 from ..workflow.world import APPLICANT, D, build_world
 
@@ -84,7 +85,8 @@ def year(tmp_path_factory):
     w.fire("head2", a, "sign_off", today="2026-06-12")
     a = y.new("2026-07-01")  # no correction → closed by the system
     w.fire("clerk", a, "start_review", today="2026-07-02")
-    w.fire("clerk", a, "request_correction", {"items": ["请明确"], "period_days": 5}, today="2026-07-02")
+    w.fire("clerk", a, "request_correction", {"items": ["请明确"], "period_days": 5,
+                                                  "notice_served_on": "2026-07-02"}, today="2026-07-02")
     with w.session() as s:
         services.fire(s, Actor.system(), a, "correction_lapsed", {}, today=D("2026-07-20"), registry=registry)
     a = y.new("2026-07-01")  # fee unpaid → closed
@@ -92,6 +94,7 @@ def year(tmp_path_factory):
     w.fire("clerk", a, "accept", today="2026-07-02")
     w.fire("clerk", a, "propose_fee", {"method": "per_volume", "pages": 250}, today="2026-07-02")
     w.fire("supervisor", a, "approve_fee", today="2026-07-03")
+    serve_fee_notice(w, a, "2026-07-03")
     with w.session() as s:
         services.fire(s, Actor.system(), a, "payment_lapsed", {}, today=D("2026-08-10"), registry=registry)
     a = y.new("2026-08-03")  # withdrawn

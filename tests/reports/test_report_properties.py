@@ -50,7 +50,8 @@ def test_check_holds_for_random_workloads(tmp_path_factory, sqlite_template, reg
             w.fire("clerk", app_id, "withdraw", {"withdrawn_on": later}, today=later)
             continue
         if fate == "no_correction":
-            w.fire("clerk", app_id, "request_correction", {"items": ["x"], "period_days": 3}, today=r)
+            w.fire("clerk", app_id, "request_correction", {"items": ["x"], "period_days": 3,
+                                                                        "notice_served_on": r}, today=r)
             with Session(engine) as s:
                 services.fire(s, Actor.system(), app_id, "correction_lapsed", {},
                               today=received + timedelta(days=20), registry=registry)

@@ -96,7 +96,8 @@ def test_correction_only_within_7_working_days_and_once(w):
 def test_late_correction_and_early_lapse_refused(w):
     app_id = w.register()
     w.fire("clerk", app_id, "start_review")
-    w.fire("clerk", app_id, "request_correction", {"items": ["x"], "period_days": 5}, today="2026-03-03")
+    w.fire("clerk", app_id, "request_correction", {"items": ["x"], "period_days": 5, "notice_served_on": "2026-03-03"},
+           today="2026-03-03")
     end = w.registry.calendar().add_working_days(D("2026-03-03"), 5)
     msg = unchanged(w, app_id, lambda: w.fire("clerk", app_id, "correction_lapsed", today=end.isoformat()))
     assert "尚未届满" in msg

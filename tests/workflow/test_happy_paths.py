@@ -162,10 +162,21 @@ def test_correction_restarts_the_clock_and_still_unclear(w):
 
 
 def test_correction_lapse_closes_with_legal_date_and_termination_notice(w):
+    """Art 30: the correction period runs from the applicant's receipt of the notice; none served, no
+    period runs and nothing lapses; once served, the lapse closes the case on the period's last day."""
+    from engine.alerting.sweep import run_sweep
+
     app_id = w.register()
     w.fire("clerk", app_id, "start_review")
     w.fire("clerk", app_id, "request_correction", {"items": ["请明确所需信息"], "period_days": 15}, today="2026-03-04")
-    period_end = w.registry.calendar().add_working_days(D("2026-03-04"), 15)
+    run_sweep(w.session, w.registry, D("2026-06-30"))  # a draft notice, never served: still waiting
+    assert w.app(app_id).status == "awaiting_correction"
+    with w.session() as s:
+        notice = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "correction_notice")).one()
+    w.fire("clerk", app_id, "issue_letter", {"letter_id": notice.id}, today="2026-03-04")
+    w.fire("clerk", app_id, "record_service", {"letter_id": notice.id, "method": "post", "served_on": "2026-03-06",
+                                                "tracking_number": "EMS1"}, today="2026-03-06")
+    period_end = w.registry.calendar().add_working_days(D("2026-03-06"), 15)
     w.fire("system", app_id, "correction_lapsed", today="2026-04-20") if "system" in w.users else None
     from engine import services
     from engine.actors import Actor
