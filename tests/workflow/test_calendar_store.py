@@ -147,3 +147,16 @@ def make_session(engine):
     from engine.db import new_session
 
     return new_session(engine)
+
+
+def test_check_finds_a_calendar_changed_behind_the_application(db):
+    """``ogi check`` after a restore: a stored year whose text no longer matches its SHA-256 is named."""
+    from sqlalchemy import update
+
+    with make_session(db) as s:
+        result = import_schedule(s, OPERATOR, YEAR_2027, today=TODAY)
+        assert run_checks(s, calendars_for(db).current(), TODAY) == []
+        s.exec(update(CalendarSchedule).values(content=CORRECTED))
+        s.commit()
+        problems = run_checks(s, calendars_for(db).current(), TODAY)
+    assert [p.rule for p in problems] == ["日历完整性"] and f"#{result.schedule_id}" in problems[0].detail
