@@ -118,9 +118,26 @@ def configured_engine() -> Engine | None:
     return get_engine()
 
 
+_configured: list[SharedCalendars] = []  # the configured database's, once it exists (asked per request)
+
+
 def get_registry(max_age: float = CHECK_SECONDS) -> CalendarRegistry:
     """The registry of the configured database, re-read when a year was imported since."""
-    return calendars_for(configured_engine()).current(max_age)
+    shared = _configured[0] if _configured else _configure()
+    return shared.current(max_age)
 
 
-get_registry.cache_clear = calendars_for.cache_clear  # type: ignore[attr-defined]  (tests: a fresh registry)
+def _configure() -> SharedCalendars:
+    engine = configured_engine()
+    shared = calendars_for(engine)
+    if engine is not None:  # a SQLite file not there yet is looked for again next time
+        _configured[:] = [shared]
+    return shared
+
+
+def _cache_clear() -> None:
+    _configured.clear()
+    calendars_for.cache_clear()
+
+
+get_registry.cache_clear = _cache_clear  # type: ignore[attr-defined]  (tests: a fresh registry)
