@@ -72,11 +72,11 @@ def import_schedule(session: Session, actor: Actor, content: str | bytes, *, tod
             # Imports one after another: ids then commit in order, which the version check relies on.
             session.execute(sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})"))
         rows = current_rows(session)
-        sched = build_registry(_as_years(rows)).validate_text(text, origin)
+        in_force = build_registry(_as_years(rows))
+        sched = in_force.validate_text(text, origin)
         previous = next((r for r in rows if (r.region, r.year) == (sched.region, sched.year)), None)
         if previous is not None and previous.sha256 == digest:
-            registry = build_registry(_as_years(rows))
-            return CalendarImport(registry.schedule(sched.year, sched.region), previous.id, False, True, [])
+            return CalendarImport(in_force.schedule(sched.year, sched.region), previous.id, False, True, [])
         now = utcnow()
         if previous is not None:
             previous.superseded_at = now
@@ -87,13 +87,13 @@ def import_schedule(session: Session, actor: Actor, content: str | bytes, *, tod
                                imported_by_id=actor.user_id, imported_by_name=actor.name[:100])
         session.add(row)
         session.flush()
-        in_force = [r for r in rows if r is not previous] + [row]
         # Raises when a stored regional layer now repeats a national holiday of the new national year.
-        registry = build_registry(_as_years(in_force))
+        registry = build_registry(_as_years([r for r in rows if r is not previous] + [row]))
         changes = recompute_open_deadlines(session, registry, today, cause=import_cause(row))
-        # Admin audit: the platform's admin event for this import is recorded here, in this transaction
-        # (target f"calendar/{row.region}/{row.year}", details: row.id, row.sha256, row.source,
-        # previous.id if any, len(changes)).
+        # ADMIN AUDIT HOOK — the admin event of this import belongs here, in this transaction (committed
+        # with it or not at all): actor, action "calendar_import", agency_id None (platform-wide), target
+        # f"calendar/{row.region}/{row.year}", details row.id, row.sha256, row.source, previous.id if
+        # previous else None, len(changes).
         stamp = stored_stamp(session)
     calendars_for(session.get_bind()).adopt(registry, stamp)
     return CalendarImport(registry.schedule(row.year, row.region), row.id, previous is not None, False, changes)
