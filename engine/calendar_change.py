@@ -4,7 +4,7 @@ change is explained on the record, and an alert for its clerk."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
@@ -24,7 +24,8 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
     """In the caller's (writing) transaction, which commits: the open applications are locked, so an
     event in flight finishes first and an event after it waits for the new calendars. Running it
     again changes nothing. ``cause`` (e.g. the import's id, region and year) goes into each audit
-    event; ``changed_since`` limits it to applications an event changed since then. Returns the changes: application number, old and new due date and provisional flag."""
+    event; ``changed_since`` limits it to applications an event changed since then. Returns the
+    changes: application number, old and new due date and provisional flag."""
     changed: list[dict] = []
     alerts: list[dict] = []
     agencies = {a.id: a for a in session.exec(select(Agency)).all()}
@@ -61,24 +62,28 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
     return changed
 
 
+CLOCK_SKEW = timedelta(minutes=5)  # hosts' clocks may differ: look this much further back
+
+
 class ImportCatchUp:
     """Before each scheduler sweep. Another process sees an import at most ``CHECK_SECONDS`` after it
     committed; an event it ran in that second (or that waited for the import's locks with the old
-    calendars in hand) cached a deadline of the old calendars. When the stored years changed since
-    the previous sweep, the applications changed since the newest import are recomputed — a handful,
+    calendars in hand) cached a deadline of the old calendars. When imports happened since the
+    previous sweep, the open applications changed since the first of them are recomputed — a handful,
     and nothing happens to those already right."""
 
     def __init__(self) -> None:
-        self.seen: object = None
+        self.seen: tuple[int, int] | None = None  # the stored years' stamp at the previous sweep
 
     def registry(self, session: Session, shared: SharedCalendars, today: date) -> CalendarRegistry:
         registry = shared.current(max_age=0)
-        if self.seen is not None and shared.stamp != self.seen:
-            newest = session.exec(select(CalendarSchedule).order_by(CalendarSchedule.id.desc())).first()
-            if newest is not None:
+        if self.seen is not None and shared.stamp is not None and shared.stamp != self.seen:
+            new = session.exec(select(CalendarSchedule).where(CalendarSchedule.id > self.seen[1])
+                               .order_by(CalendarSchedule.id)).all()
+            if new:
                 with begin_write(session):
-                    recompute_open_deadlines(session, registry, today, cause=import_cause(newest),
-                                             changed_since=newest.imported_at)
+                    recompute_open_deadlines(session, registry, today, cause=import_cause(new[-1]),
+                                             changed_since=min(r.imported_at for r in new) - CLOCK_SKEW)
         self.seen = shared.stamp
         return registry
 
