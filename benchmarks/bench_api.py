@@ -83,7 +83,7 @@ def free_port() -> int:
 def prepare(url: str, apps: int) -> tuple[list[int], list[str]]:
     """An agency, 8 clerks with tokens, ``apps`` registered applications (through the engine)."""
     engine = make_engine(url)
-    registry = CalendarRegistry(import_dir=None)
+    registry = CalendarRegistry()
     with Session(engine) as s:
         admin.create_agency(s, code="GOV", name="政府办")
         ag = admin.create_agency(s, code="B", name="压测局", competent_department="GOV", review_body="市政府", court="法院")
@@ -298,7 +298,7 @@ def verify(url: str, results: list[Outcome]) -> tuple[bool, list]:
     engine = make_engine(url)
     with Session(engine) as s:
         trail = Counter((e.application_id, e.seq, e.name) for e in s.exec(select(Event).where(Event.name != "register")))
-        problems = run_checks(s, CalendarRegistry(import_dir=None), TODAY)
+        problems = run_checks(s, CalendarRegistry(), TODAY)
     engine.dispose()
     acknowledged = Counter((r.app_id, r.seq, r.event) for r in results if r.status == 200)
     missing = [k for k in acknowledged if trail[k] != 1]

@@ -25,7 +25,7 @@ from engine import clock  # noqa: E402
 
 
 def bench_nth(cases: int, seed: int) -> float:
-    cal = CalendarRegistry(import_dir=None).calendar()
+    cal = CalendarRegistry().calendar()
     rng = random.Random(seed)
     lo, hi = date(2005, 1, 1).toordinal(), date(2026, 10, 31).toordinal()
     starts: list[tuple[date, int]] = []
@@ -52,7 +52,7 @@ def bench_nth(cases: int, seed: int) -> float:
 
 
 def bench_clocks(n: int, seed: int) -> float:
-    cal = CalendarRegistry(import_dir=None).calendar()
+    cal = CalendarRegistry().calendar()
     rng = random.Random(seed)
     lo, hi = date(2005, 1, 1).toordinal(), date(2026, 6, 30).toordinal()
     specs = []

@@ -36,7 +36,7 @@ def fake_hooks():
 
 def run(url: str, apps: int, label: str) -> None:
     engine = make_engine(url)
-    registry = CalendarRegistry(import_dir=None)
+    registry = CalendarRegistry()
     with Session(engine) as s:
         gov = admin.create_agency(s, code="GOV", name="政府办")
         ag = admin.create_agency(s, code="B", name="测试局", competent_department="GOV", review_body="市政府", court="某法院")

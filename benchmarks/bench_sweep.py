@@ -66,7 +66,7 @@ def run(url: str, rows_n: int, today: date) -> bool:
             FROM generate_series(1, {rows_n}) g""")
         conn.exec_driver_sql("ANALYZE applications")
     print(f"generated {rows_n:,} open applications in {time.perf_counter() - t0:.1f} s")
-    registry = CalendarRegistry(import_dir=None)
+    registry = CalendarRegistry()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     report = run_sweep(lambda: Session(engine, expire_on_commit=False), registry, today, {})

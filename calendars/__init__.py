@@ -1,7 +1,8 @@
 """Working-day calendar: official schedules, regional layers, fast arithmetic (spec deadlines.md §1)."""
 
 from .errors import CalendarError, CalendarFileInvalid, CalendarNotAvailable, UnknownRegion
-from .registry import CalendarRegistry, ImportResult, YearSource, next_year_missing
+from .datafile import read_calendar_file
+from .registry import CalendarRegistry, ImportedYear, YearSource, next_year_missing
 from .schedule import NATIONAL, DayEntry, YearSchedule
 from .working import DayInfo, ExplainedDay, WorkingCalendar
 
@@ -14,10 +15,11 @@ __all__ = [
     "DayEntry",
     "DayInfo",
     "ExplainedDay",
-    "ImportResult",
+    "ImportedYear",
     "UnknownRegion",
     "WorkingCalendar",
     "YearSchedule",
     "YearSource",
     "next_year_missing",
+    "read_calendar_file",
 ]

@@ -181,9 +181,13 @@ def parse_calendar_text(text: str, path: str, national_holidays: set[date] | Non
     return schedule
 
 
-def parse_calendar_file(path: Path, national_holidays: set[date] | None = None) -> YearSchedule:
+def read_calendar_file(path: Path) -> str:
+    """The text of a calendar file; an unreadable or non-UTF-8 file is a validation problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarFileInvalid(str(path), [f"无法读取文件（应为 UTF-8 编码的 YAML）：{exc}"]) from None
-    return parse_calendar_text(text, str(path), national_holidays)
+
+
+def parse_calendar_file(path: Path, national_holidays: set[date] | None = None) -> YearSchedule:
+    return parse_calendar_text(read_calendar_file(path), str(path), national_holidays)

@@ -1,29 +1,28 @@
-"""Where calendars come from: the package, the project's data files, and imported files.
+"""Where calendars come from: the package, the project's data files, and years an operator imported.
 
 Layers, later ones winning for the same region and year:
 1. chinese-calendar (national, the years the installed version covers);
 2. ``calendars/data/`` shipped with the project (corrections, years the package lacks, regions);
-3. files imported by an operator (``ogi calendar import``), kept in the data directory.
+3. years imported by an operator (``ogi calendar import``, the admin API). The engine keeps them in
+   the database and hands them over as ``ImportedYear`` texts: this package never reads a database,
+   so every process building a registry from the same rows computes the same deadlines.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
-import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .datafile import parse_calendar_file
+from .datafile import parse_calendar_text, read_calendar_file
 from .errors import CalendarFileInvalid, UnknownRegion
 from .official import package_schedules
 from .schedule import NATIONAL, YearSchedule
 from .working import WorkingCalendar
 
 SHIPPED_DIR = Path(__file__).parent / "data"
-CHECK_SECONDS = 1.0  # how stale an API worker's calendars may be after an import elsewhere
 
 
 @dataclass(frozen=True)
@@ -38,71 +37,40 @@ class YearSource:
 
 
 @dataclass(frozen=True)
-class ImportResult:
-    schedule: YearSchedule
-    stored_at: Path
-    replaced: bool
+class ImportedYear:
+    """One year's schedule as an operator imported it: the YAML text, and where it came from."""
+
+    text: str
+    origin: str  # shown by ``ogi calendar years``, e.g. "数据库导入 #12（2026-11-20，张三）"
 
 
 class CalendarRegistry:
-    """All known schedules; builds (and caches) one ``WorkingCalendar`` per region and mode."""
+    """All known schedules; builds (and caches) one ``WorkingCalendar`` per region and mode.
 
-    def __init__(self, import_dir: Path | None = None, shipped_dir: Path = SHIPPED_DIR) -> None:
-        self.import_dir = import_dir
+    A registry never changes once built: when the imported years change, the engine builds a new one.
+    """
+
+    def __init__(self, imported: Iterable[ImportedYear] = (), shipped_dir: Path = SHIPPED_DIR) -> None:
         self.shipped_dir = shipped_dir
         self._building = threading.Lock()
-        self.reload()
-
-    def reload(self) -> None:
-        stamp = self._import_stamp()
         national: dict[int, YearSchedule] = package_schedules()
         regions: dict[str, dict[int, YearSchedule]] = {}
         region_names: dict[str, str] = {NATIONAL: "全国"}
-        for folder in (self.shipped_dir, self.import_dir):
-            if folder and folder.is_dir():
-                for path in sorted(folder.rglob("*.yaml")):
-                    sched = self._parse(path, national)
-                    if sched.region == NATIONAL:
-                        national[sched.year] = sched
-                    else:
-                        regions.setdefault(sched.region, {})[sched.year] = sched
-                        region_names[sched.region] = sched.region_name
-        # Readers in other threads see the old schedules or the new ones, never half of each.
+        shipped = sorted(shipped_dir.rglob("*.yaml")) if shipped_dir.is_dir() else []
+        layers = [(read_calendar_file(path), str(path)) for path in shipped]
+        layers += [(year.text, year.origin) for year in imported]
+        # A regional layer is validated against its year's national holidays: national layers first.
+        parsed = [parse_calendar_text(text, origin) for text, origin in layers]
+        for sched in [s for s in parsed if s.region == NATIONAL]:
+            national[sched.year] = sched
+        for (text, origin), sched in zip(layers, parsed):
+            if sched.region != NATIONAL:
+                year = national.get(sched.year)
+                sched = parse_calendar_text(text, origin, set(year.holidays) if year else None)
+                regions.setdefault(sched.region, {})[sched.year] = sched
+                region_names[sched.region] = sched.region_name
         self.national, self.regions, self.region_names = national, regions, region_names
         self._cache: dict[tuple[str, bool], WorkingCalendar] = {}
-        self._stamp, self._checked = stamp, time.monotonic()
-
-    @staticmethod
-    def _parse(path: Path, national: dict[int, YearSchedule]) -> YearSchedule:
-        # A regional file is validated against the national holidays; read national files first.
-        sched = parse_calendar_file(path)
-        if sched.region != NATIONAL:
-            year = national.get(sched.year)
-            sched = parse_calendar_file(path, set(year.holidays) if year else None)
-        return sched
-
-    def _import_stamp(self) -> tuple:
-        """What identifies the imported files: an import always renames a new file into place, so its
-        inode changes even when two imports fall within one tick of the file-system clock."""
-        folder = self.import_dir
-        if not folder or not folder.is_dir():
-            return ()
-        out = []
-        for path in sorted(folder.rglob("*.yaml")):
-            st = path.stat()
-            out.append((str(path.relative_to(folder)), st.st_ino, st.st_mtime_ns, st.st_size))
-        return tuple(out)
-
-    def refresh(self, every: float = CHECK_SECONDS) -> "CalendarRegistry":
-        """Reload when another process (a second API worker, ``ogi calendar import``) has imported a
-        year since; looks at most once every ``every`` seconds."""
-        if time.monotonic() - self._checked >= every:
-            self._checked = time.monotonic()
-            if self._import_stamp() != self._stamp:
-                with self._building:
-                    if self._import_stamp() != self._stamp:
-                        self.reload()
-        return self
 
     # -- queries ------------------------------------------------------------------------------------
     def region_codes(self) -> list[str]:
@@ -150,35 +118,19 @@ class CalendarRegistry:
     def has_year(self, year: int) -> bool:
         return year in self.national
 
-    # -- import -------------------------------------------------------------------------------------
-    def validate(self, path: Path) -> YearSchedule:
-        """Validate a file as ``import_file`` would, without storing anything."""
-        sched = parse_calendar_file(path)
+    # -- validating an import ------------------------------------------------------------------------
+    def validate_text(self, text: str, origin: str) -> YearSchedule:
+        """Validate a year's schedule against this registry (a regional layer needs its national year);
+        raise CalendarFileInvalid listing every problem. Storing it is the engine's business."""
+        sched = parse_calendar_text(text, origin)
         if sched.region != NATIONAL:
             national = self.national.get(sched.year)
             if national is None:
                 raise CalendarFileInvalid(
-                    str(path), [f"全国{sched.year}年安排尚未载入，请先导入全国安排，再导入地区层"]
+                    origin, [f"全国{sched.year}年安排尚未载入，请先导入全国安排，再导入地区层"]
                 )
-            sched = parse_calendar_file(path, set(national.holidays))
+            sched = parse_calendar_text(text, origin, set(national.holidays))
         return sched
-
-    def import_file(self, path: Path) -> ImportResult:
-        """Validate, then store atomically in the import directory; nothing is stored on any error."""
-        if self.import_dir is None:
-            raise RuntimeError("no import directory configured")
-        sched = self.validate(path)
-        target = self.import_dir / sched.region / f"{sched.year}.yaml"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replaced = target.exists()
-        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as tmp:
-            with path.open("rb") as src:
-                shutil.copyfileobj(src, tmp)
-        Path(tmp.name).replace(target)
-        self.reload()
-        stored = self.schedule(sched.year, sched.region)
-        assert stored is not None
-        return ImportResult(stored, target, replaced)
 
 
 def next_year_missing(registry: CalendarRegistry, today: date) -> int | None:

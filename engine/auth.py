@@ -122,3 +122,12 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
         _CACHE.pop(key, None)
     session.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
                  .values(revoked_at=_now()))
+
+
+def revoke_every_token(session: Session) -> int:
+    """After a restore: end every login (a backup holds tokens that were valid when it was taken, and
+    whoever held one could use it again). Clears this process's token cache; other processes' caches
+    forget a token within CACHE_SECONDS. The caller commits. Returns how many tokens were ended."""
+    _CACHE.clear()
+    result = session.exec(update(ApiToken).where(ApiToken.revoked_at.is_(None)).values(revoked_at=_now()))
+    return result.rowcount

@@ -1,62 +1,93 @@
-"""After a calendar year is loaded: recompute every open application's deadlines; each one that
-changed gets an audit event (system actor) so the change is explained on the record."""
+"""After the calendars changed (a year imported or corrected): recompute every open application's
+cached deadline; each one that changed gets an audit event (system actor) naming the import, so the
+change is explained on the record, and an alert for its clerk."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
 
 from .actors import Actor
-from .db import begin_write
-from .models import Agency, Alert, Application
-from .services.pipeline import Ctx, bump_version, load_application, record_event, refresh_clock_cache, snapshot
+from .alerting.sweep import insert_alerts
+from .calendar_registry import SharedCalendars
+from .db import begin_write, is_postgres
+from .models import Agency, Application, CalendarSchedule
+from .services.pipeline import Ctx, bump_version, record_event, refresh_clock_cache, snapshot
 from .states import OPEN_STATES
 
 
-def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today: date) -> list[dict]:
-    """Returns the changes: application number, old and new due date and provisional flag."""
+def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today: date,
+                             cause: dict | None = None, changed_since: datetime | None = None) -> list[dict]:
+    """In the caller's (writing) transaction, which commits: the open applications are locked, so an
+    event in flight finishes first and an event after it waits for the new calendars. Running it
+    again changes nothing. ``cause`` (e.g. the import's id, region and year) goes into each audit
+    event; ``changed_since`` limits it to applications an event changed since then. Returns the
+    changes: application number, old and new due date and provisional flag."""
     changed: list[dict] = []
+    alerts: list[dict] = []
     agencies = {a.id: a for a in session.exec(select(Agency)).all()}
-    ids = list(session.exec(select(Application.id).where(Application.status.in_(OPEN_STATES))).all())
-    session.rollback()
-    actor = Actor.system()
-    for app_id in ids:
-        with begin_write(session):
-            app = load_application(session, app_id, lock=True)  # an event in flight finishes first
-            before = (app.due_date, app.due_provisional, app.clock_state)
-            ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, datetime.now(timezone.utc),
-                      registry, {})
-            snap = snapshot(app)
-            refresh_clock_cache(ctx)
-            after = (app.due_date, app.due_provisional, app.clock_state)
-            if after == before:
-                continue
-            bump_version(app)
-            ctx.reason = "放假安排更新后重新计算期限"
-            ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
-                                     "provisional_before": before[1], "provisional_after": after[1]}
-            record_event(ctx, "recompute_deadline", app.status, app.status, {}, snap)
-            changed.append({"application_id": app.id, "number": app.number, "agency_id": app.agency_id,
-                            "before": before[0], "after": after[0], "provisional": after[1]})
-            session.add(Alert(key=f"{app.id}:deadline_changed:{after[0]}:{after[1]}", kind="deadline_changed",
-                              agency_id=app.agency_id, user_id=app.handling_clerk_id, application_id=app.id,
-                              due_date=after[0],
-                              message=f"放假安排更新：申请 {app.number} 的答复期限由{before[0] or '暂停'}"
-                                      f"{'（暂定）' if before[1] else ''}改为{after[0] or '暂停'}{'（暂定）' if after[1] else ''}"))
+    stmt = select(Application).where(Application.status.in_(OPEN_STATES)).order_by(Application.id)
+    if changed_since is not None:
+        stmt = stmt.where(Application.updated_at >= changed_since)
+    if is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update()  # SQLite: the writing transaction holds the database lock
+    actor, now = Actor.system(), datetime.now(timezone.utc)
+    for app in session.exec(stmt).all():
+        before = (app.due_date, app.due_provisional, app.clock_state)
+        ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, now, registry, {})
+        snap = snapshot(app)
+        refresh_clock_cache(ctx)
+        after = (app.due_date, app.due_provisional, app.clock_state)
+        if after == before:
+            continue
+        bump_version(app)
+        ctx.reason = "放假安排更新后重新计算期限"
+        ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
+                                 "provisional_before": before[1], "provisional_after": after[1],
+                                 **({"calendar": cause} if cause else {})}
+        record_event(ctx, "recompute_deadline", app.status, app.status, {}, snap)
+        changed.append({"application_id": app.id, "number": app.number, "agency_id": app.agency_id,
+                        "before": before[0], "after": after[0], "provisional": after[1]})
+        alerts.append({"key": f"{app.id}:deadline_changed:{after[0]}:{after[1]}", "kind": "deadline_changed",
+                       "agency_id": app.agency_id, "user_id": app.handling_clerk_id, "application_id": app.id,
+                       "due_date": after[0], "created_at": now,
+                       "message": f"放假安排更新：申请 {app.number} 的答复期限由{before[0] or '暂停'}"
+                                  f"{'（暂定）' if before[1] else ''}改为{after[0] or '暂停'}"
+                                  f"{'（暂定）' if after[1] else ''}"})
+    session.flush()  # the applications' new due dates and versions
+    insert_alerts(session, alerts)  # one alert per change and due date, even if imported twice
     return changed
 
 
-def import_calendar(registry: CalendarRegistry, content: bytes, session: Session, today: date):
-    """Validate and store an uploaded year (nothing stored on any problem: CalendarFileInvalid), then
-    recompute the open deadlines. Returns (ImportResult, changes)."""
-    import tempfile
-    from pathlib import Path
+CLOCK_SKEW = timedelta(minutes=5)  # hosts' clocks may differ: look this much further back
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.yaml"
-        path.write_bytes(content)
-        result = registry.import_file(path)
-    return result, recompute_open_deadlines(session, registry, today)
+
+class ImportCatchUp:
+    """Before each scheduler sweep. Another process sees an import at most ``CHECK_SECONDS`` after it
+    committed; an event it ran in that second (or that waited for the import's locks with the old
+    calendars in hand) cached a deadline of the old calendars. When imports happened since the
+    previous sweep, the open applications changed since the first of them are recomputed — a handful,
+    and nothing happens to those already right."""
+
+    def __init__(self) -> None:
+        self.seen: tuple[int, int] | None = None  # the stored years' stamp at the previous sweep
+
+    def registry(self, session: Session, shared: SharedCalendars, today: date) -> CalendarRegistry:
+        registry = shared.current(max_age=0)
+        if self.seen is not None and shared.stamp is not None and shared.stamp != self.seen:
+            new = session.exec(select(CalendarSchedule).where(CalendarSchedule.id > self.seen[1])
+                               .order_by(CalendarSchedule.id)).all()
+            if new:
+                with begin_write(session):
+                    recompute_open_deadlines(session, registry, today, cause=import_cause(new[-1]),
+                                             changed_since=min(r.imported_at for r in new) - CLOCK_SKEW)
+        self.seen = shared.stamp
+        return registry
+
+
+def import_cause(row: CalendarSchedule) -> dict:
+    """What an audit event of a recomputed deadline says about the import that caused it."""
+    return {"calendar_schedule_id": row.id, "region": row.region, "year": row.year, "source": row.source}

@@ -3,7 +3,7 @@
 For every application: its audit events are numbered 1..n without gaps and ``version == n``; each
 event is a legal move of the state machine from the previous event's state; replaying the recorded
 before/after changes reproduces the stored row; the cached clock equals a fresh computation. Across
-the database: tracking numbers and 文号 unique, frozen PDFs match their SHA-256.
+the database: tracking numbers and 文号 unique, frozen PDFs and imported calendars match their SHA-256.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from calendars import CalendarRegistry
 
 from . import machine
 from .app_clock import answer_clock
-from .models import Agency, Application, Consultation, Event, FeeAssessment, Letter
+from .models import Agency, Application, CalendarSchedule, Consultation, Event, FeeAssessment, Letter
 from .services.pipeline import snapshot
 from .states import RECORD_EVENTS
 
@@ -91,4 +91,13 @@ def run_checks(session: Session, registry: CalendarRegistry, today) -> list[Viol
         if letter.pdf is not None and hashlib.sha256(letter.pdf).hexdigest() != letter.pdf_sha256:
             out.append(Violation(None, "文书完整性", f"文书 {letter.number} 的 PDF 与其 SHA-256 不符（可能被篡改）"))
     out.extend(Violation(None, "文号唯一", f"文号 {num} 出现 {c} 次") for (_, num), c in doc_numbers.items() if c > 1)
+    out.extend(_check_calendars(session))
     return out
+
+
+def _check_calendars(session: Session) -> Iterator[Violation]:
+    """Every stored calendar import still has the text it was imported with."""
+    for row in session.exec(select(CalendarSchedule).order_by(CalendarSchedule.id)):
+        if hashlib.sha256(row.content.encode("utf-8")).hexdigest() != row.sha256:
+            yield Violation(None, "日历完整性",
+                            f"日历导入 #{row.id}（{row.year}年 {row.region_name}）的内容与其 SHA-256 不符（可能被篡改）")

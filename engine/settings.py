@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    data_dir: Path = Field(default=Path("var"), description="imported calendars, frozen letters, uploads")
+    data_dir: Path = Field(default=Path("var"), description="local files: the scheduler's lock (SQLite), "
+                                                              "calendar files of versions before 0011 (calendars "
+                                                              "are in the database now)")
     timezone: str = "Asia/Shanghai"
     scheduler: bool = Field(default=False, description="start the scheduler inside the API process (OGI_SCHEDULER=1)")
     worker_threads: int = Field(default=4, ge=1, le=200,
@@ -49,7 +51,9 @@ class Settings(BaseSettings):
         return check_row_overrides(value)
 
     @property
-    def calendar_import_dir(self) -> Path:
+    def legacy_calendar_dir(self) -> Path:
+        """Where versions before the database held the calendars kept imported years (read once by
+        ``ogi db upgrade`` / ``ogi calendar migrate-files``, never written)."""
         return self.data_dir / "calendars"
 
 

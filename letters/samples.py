@@ -55,7 +55,7 @@ class SampleWorld:
         url = f"sqlite:///{self.folder / 'samples.db'}"
         upgrade(url)
         self.engine = make_engine(url)
-        self.registry = CalendarRegistry(import_dir=None)
+        self.registry = CalendarRegistry()
         self.hooks = make_hooks()
         self.users: dict[str, int] = {}
         with Session(self.engine) as s:

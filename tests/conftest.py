@@ -14,13 +14,7 @@ from calendars import CalendarRegistry
 @pytest.fixture(scope="session")
 def registry() -> CalendarRegistry:
     """The shipped calendars only (no operator imports)."""
-    return CalendarRegistry(import_dir=None)
-
-
-@pytest.fixture
-def tmp_registry(tmp_path: Path) -> CalendarRegistry:
-    """A registry with its own empty import directory."""
-    return CalendarRegistry(import_dir=tmp_path / "calendars")
+    return CalendarRegistry()
 
 
 @pytest.fixture

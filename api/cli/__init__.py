@@ -15,6 +15,7 @@ from . import (
     report_cmd,
     scheduler_cmd,
     serve_cmd,
+    sessions_cmd,
     user_cmd,
 )
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
+app.add_typer(sessions_cmd.app, name="sessions")
 app.add_typer(letters_cmd.app, name="letters")
 app.add_typer(report_cmd.app, name="report")
 app.command("deadline")(deadline_cmd.deadline)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from calendars import CalendarError, CalendarFileInvalid
+from calendars import CalendarError, CalendarFileInvalid, read_calendar_file
 from engine.calendar_registry import get_registry
 from engine.calendar_view import year_view
 
@@ -60,45 +60,96 @@ def show(
     typer.echo(f"全年工作日：{view['working_days']}天")
 
 
+def command_line_actor():
+    """Who imports from the command line: no account, the operating-system user by name."""
+    import getpass
+
+    from engine.actors import Actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "未知"
+    return Actor(None, f"命令行（{who}）", frozenset())
+
+
+def _database_missing() -> None:
+    fail("数据库尚未初始化：请先运行 ogi db upgrade，日历安排保存在数据库中")
+
+
 @app.command("import")
 def import_(
     file: Path,
     check: Annotated[bool, typer.Option("--check", help="只校验，不导入")] = False,
 ) -> None:
-    """校验并导入一年的放假安排（YAML）；有任何错误则不导入。"""
-    registry = get_registry()
+    """校验并导入一年的放假安排（YAML，存入数据库）；有任何错误则不导入。"""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from engine.calendar_import import check_schedule, import_schedule
+    from engine.calendar_registry import configured_engine
+    from engine.db import new_session
+    from engine.services import local_today
+
+    if configured_engine() is None:
+        _database_missing()
     try:
-        if check:
-            sched = registry.validate(file)
-            typer.echo(f"校验通过：{sched.year}年 {sched.region_name}，节假日{len(sched.holidays)}天，调休上班{len(sched.workdays)}天")
-            return
-        result = registry.import_file(file)
+        text = read_calendar_file(file)
+        with new_session() as session:
+            if check:
+                sched = check_schedule(session, text, str(file))
+                typer.echo(f"校验通过：{sched.year}年 {sched.region_name}，节假日{len(sched.holidays)}天，调休上班{len(sched.workdays)}天")
+                return
+            result = import_schedule(session, command_line_actor(), text, today=local_today(), origin=str(file))
     except CalendarFileInvalid as exc:
         typer.echo(f"文件 {file} 未通过校验，未导入任何数据：", err=True)
         for problem in exc.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(2) from None
+    except (OperationalError, ProgrammingError):
+        _database_missing()
     s = result.schedule
+    if result.unchanged:
+        typer.echo(f"数据库中的{s.year}年 {s.region_name}安排已与此文件相同（#{result.schedule_id}），未作改动")
+        return
     verb = "已替换" if result.replaced else "已导入"
     typer.echo(f"{verb}：{s.year}年 {s.region_name}（依据：{s.source}），节假日{len(s.holidays)}天，调休上班{len(s.workdays)}天")
-    typer.echo(f"保存于 {result.stored_at}")
-    _recompute()
+    typer.echo(f"保存于数据库（calendar_schedules #{result.schedule_id}）")
+    _print_changes(result.changes)
 
 
-def _recompute() -> None:
-    """Recompute the open applications' deadlines in the configured database (if it exists)."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from engine.calendar_change import recompute_open_deadlines
-    from engine.db import new_session
-    from engine.services import local_today
-
-    try:
-        with new_session() as session:
-            changes = recompute_open_deadlines(session, get_registry(), local_today())
-    except (OperationalError, ProgrammingError):
-        typer.echo("（数据库尚未初始化，未重新计算期限）")
-        return
+def _print_changes(changes: list[dict]) -> None:
     typer.echo(f"已重新计算未办结申请的期限：{len(changes)}件发生变化")
     for c in changes[:50]:
         typer.echo(f"  {c['number']}：{c['before'] or '暂停'} → {c['after'] or '暂停'}{'（暂定）' if c['provisional'] else ''}")
+
+
+@app.command("migrate-files")
+def migrate_files(
+    folder: Annotated[Optional[Path], typer.Argument(help="旧版本保存导入文件的目录，默认 $OGI_DATA_DIR/calendars")] = None,
+) -> None:
+    """把旧版本保存在数据目录中的日历文件载入数据库（ogi db upgrade 会自动执行；可重复执行）。"""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from engine.calendar_registry import configured_engine
+    from engine.settings import get_settings
+
+    if configured_engine() is None:
+        _database_missing()
+    try:
+        outcomes = load_legacy_files(folder or get_settings().legacy_calendar_dir)
+    except (OperationalError, ProgrammingError):
+        _database_missing()
+    if not outcomes:
+        typer.echo("没有需要载入的日历文件")
+    for o in outcomes:
+        typer.echo(f"{o.path}：{o.outcome}")
+
+
+def load_legacy_files(folder: Path) -> list:
+    """``engine.calendar_import.migrate_files`` for the configured database (also run by ``ogi db upgrade``)."""
+    from engine.calendar_import import migrate_files as migrate
+    from engine.db import new_session
+    from engine.services import local_today
+
+    with new_session() as session:
+        return migrate(session, command_line_actor(), folder, today=local_today())

@@ -19,6 +19,21 @@ def upgrade(revision: str = typer.Argument("head", help="目标版本，默认�
     do_upgrade(url, revision)
     after = current_revision(url)
     typer.echo(f"数据库结构：{before or '（空）'} → {after}" if before != after else f"数据库结构已是最新：{after}")
+    _load_legacy_calendars()
+
+
+def _load_legacy_calendars() -> None:
+    """Calendar years an earlier version kept as files in the data directory go into the database
+    (once: a year the database already holds is left alone)."""
+    from engine.settings import get_settings
+
+    from .calendar_cmd import load_legacy_files
+
+    folder = get_settings().legacy_calendar_dir
+    if not folder.is_dir() or not any(folder.rglob("*.yaml")):
+        return
+    for o in load_legacy_files(folder):
+        typer.echo(f"日历文件 {o.path}：{o.outcome}")
 
 
 @app.command("current")

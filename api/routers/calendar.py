@@ -48,13 +48,13 @@ def deadline(
 
 
 @router.post("/import", summary="导入一年的放假安排（管理员）",
-             description="请求体为 YAML 文本（格式见 README）。全部校验通过才保存，并重新计算未办结申请的期限；"
-                         "否则返回 422，`problems` 列出每处错误及行号。",
+             description="请求体为 YAML 文本（格式见 README）。全部校验通过才存入数据库（同一地区、年份的旧版本保留备查），"
+                         "并在同一事务中重新计算未办结申请的期限；否则返回 422，`problems` 列出每处错误及行号，不保存任何数据。",
              openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
 async def import_year(request: Request, p=Depends(requires("admin")), day: date = Depends(today_dep)) -> dict:
     from fastapi.concurrency import run_in_threadpool
 
-    from engine.calendar_change import import_calendar
+    from engine.calendar_import import import_schedule
     from engine.db import new_session
     from engine.errors import InputError
 
@@ -64,13 +64,15 @@ async def import_year(request: Request, p=Depends(requires("admin")), day: date 
 
     def work():
         with new_session() as session:
-            return import_calendar(get_registry(), body, session, day)
+            return import_schedule(session, p.actor, body, today=day)
 
-    result, changes = await run_in_threadpool(work)
+    result = await run_in_threadpool(work)
     s = result.schedule
     return {"year": s.year, "region": s.region, "source": s.source, "replaced": result.replaced,
+            "unchanged": result.unchanged, "schedule_id": result.schedule_id,
             "holidays": len(s.holidays), "workdays": len(s.workdays),
-            "recomputed": [{"number": c["number"], "before": str(c["before"]), "after": str(c["after"])} for c in changes]}
+            "recomputed": [{"number": c["number"], "before": str(c["before"]), "after": str(c["after"])}
+                           for c in result.changes]}
 
 
 @router.get("/years", summary="已载入的年份", description="每个地区已载入的年份、数据来源与依据文件。")

@@ -490,10 +490,10 @@ async def admin_op(request: Request, op: str) -> Response:
                     s.commit()
                     return with_msg("/admin", f"已保存 {agency.name} 的设置")
                 if op == "calendar":
-                    from engine.calendar_change import import_calendar
+                    from engine.calendar_import import import_schedule
 
-                    result, changes = import_calendar(get_registry(), str(form.get("content", "")).encode("utf-8"), s, local_today())
-                    return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(changes)}件申请的期限已重新计算")
+                    result = import_schedule(s, p.actor, str(form.get("content", "")), today=local_today())
+                    return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(result.changes)}件申请的期限已重新计算")
             except CalendarFileInvalid as exc:
                 agencies = s.exec(select(Agency).order_by(Agency.id)).all()
                 grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(

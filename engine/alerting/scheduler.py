@@ -20,7 +20,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from ..calendar_registry import get_registry
+from ..calendar_change import ImportCatchUp
+from ..calendar_registry import calendars_for, get_registry
 from ..db import get_engine, is_postgres, new_session
 from ..settings import Settings, get_settings
 
@@ -68,12 +69,15 @@ class LeaderLock:
             self._file = None
 
 
-def sweep_job(hooks: dict) -> None:
+def sweep_job(hooks: dict, catch_up: ImportCatchUp | None = None) -> None:
     from ..services import local_today
     from .delivery import deliver_pending
     from .sweep import run_sweep
 
-    report = run_sweep(new_session, get_registry(), local_today(), hooks)
+    # The newest calendars, read now rather than up to a second old (an import may just have committed).
+    with new_session() as s:
+        registry = (catch_up or ImportCatchUp()).registry(s, calendars_for(get_engine()), local_today())
+    report = run_sweep(new_session, registry, local_today(), hooks)
     with new_session() as s:
         result = deliver_pending(s, get_settings())
     log.info("sweep: %s; deliveries %s", report, result)
@@ -100,7 +104,7 @@ def build_scheduler(hooks: dict | None = None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=SHANGHAI, job_defaults={"coalesce": True, "max_instances": 1,
                                                                      "misfire_grace_time": 600})
     scheduler.add_job(sweep_job, IntervalTrigger(minutes=15, timezone=SHANGHAI), id="sweep", name="期限扫描",
-                      args=[hooks or {}], next_run_time=None)
+                      args=[hooks or {}, ImportCatchUp()], next_run_time=None)
     scheduler.add_job(digest_job, CronTrigger(hour=8, minute=30, timezone=SHANGHAI), id="digest", name="每日摘要")
     scheduler.add_job(deliver_job, IntervalTrigger(minutes=1, timezone=SHANGHAI), id="deliver", name="投递重试")
     return scheduler

@@ -46,7 +46,7 @@ class SweepReport:
         return "；".join(parts)
 
 
-def _insert_alerts(session: Session, rows: list[dict]) -> int:
+def insert_alerts(session: Session, rows: list[dict]) -> int:
     """INSERT … ON CONFLICT (key) DO NOTHING; returns how many were new."""
     if not rows:
         return 0
@@ -74,7 +74,7 @@ class _Batch:
         if not self.rows:
             return
         kinds = Counter(r["kind"] for r in self.rows)
-        new = _insert_alerts(self.session, self.rows)
+        new = insert_alerts(self.session, self.rows)
         self.session.commit()
         if new == len(self.rows):
             self.report.alerts.update(kinds)

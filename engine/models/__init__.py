@@ -4,6 +4,7 @@ from .agency import Agency, AgencySettings
 from .applicant import Applicant, mask_id, mask_phone
 from .auth import ApiToken, LoginFailure
 from .application import Application
+from .calendar import CalendarSchedule
 from .event import AccessLog, Event
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
@@ -18,6 +19,7 @@ __all__ = [
     "Alert",
     "Applicant",
     "Application",
+    "CalendarSchedule",
     "Consultation",
     "Delivery",
     "Event",

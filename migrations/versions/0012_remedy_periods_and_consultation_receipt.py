@@ -6,7 +6,7 @@ A consultation is recorded when its letter is drafted; the party's receipt (and 
 is recorded when known.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

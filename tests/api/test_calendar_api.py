@@ -75,3 +75,34 @@ def test_year_view(client):
                                                     "2026-09-20", "2026-10-10"]
     assert client.get("/api/v1/calendar/2027").status_code == 404
     assert client.get("/api/v1/calendar/years").status_code == 200
+
+
+YEAR_2027 = "year: 2027\nsource: 国办发明电〔2026〕测试号\nholidays:\n  - {date: 2027-01-01, name: 元旦}\n"
+
+
+def test_import_over_http_is_stored_in_the_database_with_who_imported_it(api):
+    """Calendar data belongs in the database: what an admin imports over HTTP is a row (text, SHA-256,
+    importer), visible to every host; nothing is written under the data directory."""
+    from sqlmodel import Session, select
+
+    from engine.db import get_engine
+    from engine.models import CalendarSchedule
+    from engine.settings import get_settings
+
+    for refused in ("clerk", "other_clerk"):  # another agency's user as well
+        r = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
+                            headers=api.headers(refused, **{"Content-Type": "application/yaml"}))
+        assert r.status_code == 403
+    r = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
+                        headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+    assert r.status_code == 200, r.text
+    with Session(get_engine()) as s:
+        (row,) = s.exec(select(CalendarSchedule)).all()
+    assert row.id == r.json()["schedule_id"] and row.content == YEAR_2027
+    assert row.imported_by_id == api.world.users["head2"]
+    assert not get_settings().legacy_calendar_dir.exists()
+    years = api.get("clerk", "/api/v1/calendar/years").json()
+    assert any(y["year"] == 2027 and y["origin"].startswith(f"数据库导入 #{row.id}") for y in years)
+    again = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
+                            headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+    assert again.json()["unchanged"] is True

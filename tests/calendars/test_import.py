@@ -1,11 +1,11 @@
-"""Loading a year's schedule: every validation rule, line numbers, nothing stored on error."""
+"""Loading a year's schedule: every validation rule, line numbers; imported years layered over the
+shipped ones. (Storing them in the database: tests/workflow/test_calendar_store.py.)"""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from calendars import CalendarFileInvalid, CalendarNotAvailable
+from calendars import CalendarFileInvalid, CalendarNotAvailable, CalendarRegistry, ImportedYear
 
 GOOD_2027 = """\
 year: 2027
@@ -18,35 +18,29 @@ workdays:
 """
 
 
-def write(tmp_path: Path, text: str, name: str = "cal.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+def imported(*texts: str) -> CalendarRegistry:
+    """A registry over the shipped years plus these imported ones (as the engine builds it)."""
+    return CalendarRegistry([ImportedYear(text, f"导入 {i}") for i, text in enumerate(texts)])
 
 
-def test_import_valid_year_persists_and_extends_arithmetic(tmp_registry, tmp_path):
+def test_imported_year_extends_arithmetic():
     with pytest.raises(CalendarNotAvailable):
-        tmp_registry.calendar().add_working_days(date(2026, 12, 28), 10)
-    result = tmp_registry.import_file(write(tmp_path, GOOD_2027))
-    assert not result.replaced and result.stored_at.exists()
-    cal = tmp_registry.calendar()
+        CalendarRegistry().calendar().add_working_days(date(2026, 12, 28), 10)
+    registry = imported(GOOD_2027)
+    cal = registry.calendar()
     assert not cal.is_working_day(date(2027, 2, 8))
     assert cal.is_working_day(date(2027, 2, 14))  # a Sunday declared a working day
     assert cal.day_info(date(2027, 2, 8)).name == "春节"
-    # Persisted: a fresh registry over the same directory knows 2027
-    from calendars import CalendarRegistry
-
-    again = CalendarRegistry(import_dir=tmp_registry.import_dir)
-    assert again.has_year(2027)
-    assert again.schedule(2027).source == "国办发明电〔2026〕测试号"
-    assert again.calendar().add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert registry.schedule(2027).source == "国办发明电〔2026〕测试号"
+    assert registry.schedule(2027).origin == "导入 0"
+    assert cal.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
 
 
-def test_reimport_replaces(tmp_registry, tmp_path):
-    tmp_registry.import_file(write(tmp_path, GOOD_2027))
-    result = tmp_registry.import_file(write(tmp_path, GOOD_2027.replace("测试号", "更正号")))
-    assert result.replaced
-    assert tmp_registry.schedule(2027).source == "国办发明电〔2026〕更正号"
+def test_imported_year_overrides_the_package_for_the_same_year():
+    correction = GOOD_2027.replace("2027", "2026").replace("测试号", "更正号")
+    registry = imported(correction)
+    assert registry.schedule(2026).source == "国办发明电〔2026〕更正号"
+    assert not registry.calendar().is_working_day(date(2026, 2, 8))  # a Sunday stays a rest day
 
 
 @pytest.mark.parametrize(
@@ -71,18 +65,16 @@ def test_reimport_replaces(tmp_registry, tmp_path):
         (GOOD_2027.replace("region", "x") + "region: 'Bad Region'\n", "地区代码“Bad Region”无效"),
     ],
 )
-def test_invalid_files_are_refused_with_the_line_and_nothing_stored(tmp_registry, tmp_path, text, expected):
+def test_invalid_files_are_refused_with_the_line(registry, text, expected):
     with pytest.raises(CalendarFileInvalid) as exc:
-        tmp_registry.import_file(write(tmp_path, text))
+        registry.validate_text(text, "cal.yaml")
     assert any(expected in p for p in exc.value.problems), exc.value.problems
-    assert not tmp_registry.has_year(2027)
-    assert not any(tmp_registry.import_dir.rglob("*.yaml")) if tmp_registry.import_dir.exists() else True
 
 
-def test_every_problem_is_listed_at_once(tmp_registry, tmp_path):
+def test_every_problem_is_listed_at_once(registry):
     text = GOOD_2027.replace("2027-01-01", "2028-01-01").replace("2027-02-14", "2027-02-16")
     with pytest.raises(CalendarFileInvalid) as exc:
-        tmp_registry.import_file(write(tmp_path, text))
+        registry.validate_text(text, "cal.yaml")
     assert len(exc.value.problems) == 2
 
 
@@ -96,58 +88,44 @@ holidays:
 """
 
 
-def test_regional_layer_adds_holidays_on_top_of_national(tmp_registry, tmp_path):
-    tmp_registry.import_file(write(tmp_path, REGION_2026))
-    national, regional = tmp_registry.calendar(), tmp_registry.calendar("testregion")
+def test_regional_layer_adds_holidays_on_top_of_national(registry):
+    assert registry.validate_text(REGION_2026, "cal.yaml").region == "testregion"
+    layered = imported(REGION_2026)
+    national, regional = layered.calendar(), layered.calendar("testregion")
     assert national.is_working_day(date(2026, 3, 20))
     assert not regional.is_working_day(date(2026, 3, 20))
     assert regional.day_info(date(2026, 3, 20)).name == "民族节日"
     assert not regional.is_working_day(date(2026, 2, 17))  # national holidays still apply
     assert regional.add_working_days(date(2026, 3, 19), 1) == date(2026, 3, 23)
-    assert "testregion" in tmp_registry.region_codes()
+    assert "testregion" in layered.region_codes()
 
 
-def test_regional_holiday_on_a_national_holiday_is_refused(tmp_registry, tmp_path):
+def test_regional_holiday_on_a_national_holiday_is_refused(registry):
     text = REGION_2026.replace("2026-03-20", "2026-10-02")
     with pytest.raises(CalendarFileInvalid) as exc:
-        tmp_registry.import_file(write(tmp_path, text))
+        registry.validate_text(text, "cal.yaml")
     assert "已是全国法定节假日" in exc.value.problems[0]
+    with pytest.raises(CalendarFileInvalid):  # and a stored layer that now collides is not built over
+        imported(text)
 
 
-def test_regional_layer_needs_its_national_year(tmp_registry, tmp_path):
+def test_regional_layer_needs_its_national_year(registry):
     with pytest.raises(CalendarFileInvalid) as exc:
-        tmp_registry.import_file(write(tmp_path, REGION_2026.replace("2026", "2027")))
+        registry.validate_text(REGION_2026.replace("2026", "2027"), "cal.yaml")
     assert "请先导入全国安排" in exc.value.problems[0]
 
 
-def test_unknown_region_is_refused(tmp_registry):
+def test_unknown_region_is_refused(registry):
     from calendars import UnknownRegion
 
     with pytest.raises(UnknownRegion) as exc:
-        tmp_registry.calendar("atlantis")
+        registry.calendar("atlantis")
     assert "未知的地区“atlantis”" in str(exc.value)
 
 
-def test_next_year_missing_alert_from_november(tmp_registry, tmp_path):
+def test_next_year_missing_alert_from_november(registry):
     from calendars import next_year_missing
 
-    assert next_year_missing(tmp_registry, date(2026, 10, 31)) is None
-    assert next_year_missing(tmp_registry, date(2026, 11, 1)) == 2027
-    tmp_registry.import_file(write(tmp_path, GOOD_2027))
-    assert next_year_missing(tmp_registry, date(2026, 11, 1)) is None
-
-
-def test_a_year_imported_by_another_process_is_picked_up(tmp_registry, tmp_path):
-    """Several API workers each hold a registry; one of them (or ``ogi calendar import``) stores a year."""
-    from calendars import CalendarRegistry
-
-    other_worker = CalendarRegistry(import_dir=tmp_registry.import_dir)
-    other_worker.warm()
-    assert not other_worker.refresh(every=0).has_year(2027)
-    tmp_registry.import_file(write(tmp_path, GOOD_2027))
-    assert other_worker.refresh(every=3600).has_year(2027) is False  # not looked again yet
-    assert other_worker.refresh(every=0).has_year(2027)
-    assert other_worker.calendar().add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
-    # a correction replacing the file is picked up as well
-    tmp_registry.import_file(write(tmp_path, GOOD_2027.replace("测试号", "更正号")))
-    assert other_worker.refresh(every=0).schedule(2027).source == "国办发明电〔2026〕更正号"
+    assert next_year_missing(registry, date(2026, 10, 31)) is None
+    assert next_year_missing(registry, date(2026, 11, 1)) == 2027
+    assert next_year_missing(imported(GOOD_2027), date(2026, 11, 1)) is None

@@ -127,6 +127,9 @@ def test_calendar_years_and_show(isolated_settings):
 
 
 def test_calendar_import_good_and_bad(isolated_settings, tmp_path):
+    from engine.migrate import upgrade
+
+    upgrade(isolated_settings.database_url)  # imported years are stored in the database
     bad = tmp_path / "bad.yaml"
     bad.write_text("year: 2027\nsource: x\nworkdays:\n  - {date: 2027-02-16, name: 调休}\n", encoding="utf-8")
     result = run("calendar", "import", str(bad))

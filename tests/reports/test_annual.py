@@ -6,7 +6,7 @@ lapses; the expected table written out by hand."""
 import pytest
 from sqlmodel import Session
 
-from calendars import CalendarRegistry
+from calendars import CalendarRegistry, ImportedYear
 from engine.actors import Actor
 from engine import services
 from engine.reports.annual import annual_report, cell_applications
@@ -49,9 +49,7 @@ def year(tmp_path_factory):
     folder = tmp_path_factory.mktemp("annual")
     url = f"sqlite:///{folder / 'ogi.db'}"
     upgrade(url)
-    registry = CalendarRegistry(import_dir=folder / "cal")
-    (folder / "2027.yaml").write_text(YEAR_2027, encoding="utf-8")
-    registry.import_file(folder / "2027.yaml")
+    registry = CalendarRegistry([ImportedYear(YEAR_2027, "2027.yaml")])
     w = build_world(make_engine(url), registry)
     y = Year(w)
     # 2025: concluded in 2025 (not in the 2026 table), and two carried into 2026
