@@ -26,6 +26,7 @@ holidays:
   - {date: 2027-01-01, name: 元旦}
   - {from: 2027-02-06, to: 2027-02-12, name: 春节}
 workdays:
+  - {date: 2027-01-09, name: 元旦调休上班}
   - {date: 2027-02-14, name: 春节调休上班}
 """
 CORRECTED = YEAR_2027.replace("测试号", "更正号").replace("{date: 2027-01-01, name: 元旦}",
@@ -69,7 +70,7 @@ def test_reimport_supersedes_and_keeps_the_earlier_version(db):
 def test_an_invalid_file_stores_nothing(db):
     with make_session(db) as s, pytest.raises(CalendarFileInvalid) as exc:
         import_schedule(s, OPERATOR, YEAR_2027.replace("2027-02-14", "2027-02-16"), today=TODAY)
-    assert "第7行：调休上班日 2027-02-16 是周二，不是周末" in exc.value.problems
+    assert "第8行：调休上班日 2027-02-16 是周二，不是周末" in exc.value.problems
     assert rows(db) == []
     with make_session(db) as s, pytest.raises(CalendarFileInvalid) as exc:
         import_schedule(s, OPERATOR, "year: 2027\nsource: 测试通知\n".encode("utf-16"), today=TODAY)
@@ -103,7 +104,7 @@ def test_a_restore_on_a_new_host_gives_the_same_deadlines(sqlite_db, tmp_path):
     w.registry = calendars_for(sqlite_db).current()
     app_id = w.register(today="2026-12-15", channel_facts={"mail_received": "2026-12-15"})
     due = w.app(app_id).due_date
-    assert due == date(2027, 1, 13) and not w.app(app_id).due_provisional
+    assert due == date(2027, 1, 12) and not w.app(app_id).due_provisional  # Saturday 1/9 is a working day
 
     restored_path = tmp_path / "restored.db"
     source = sqlite3.connect(sqlite_db.url.database)
