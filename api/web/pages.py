@@ -27,6 +27,7 @@ from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
 from engine.states import EVENTS, OPEN_STATES, STATES
 
+from ..client import client_address, user_agent
 from ..deps import SESSION_COOKIE
 from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
@@ -110,16 +111,18 @@ async def login(request: Request) -> Response:
 
     def go():
         with new_session() as s:
-            return auth.login(s, username, password, request.client.host if request.client else "",
-                              request.headers.get("user-agent", ""))
+            return auth.login(s, username, password, client_address(request), user_agent(request), web=True)
 
     try:
         token, _, _ = await run_in_threadpool(go)
     except DomainError as exc:
-        return render(request, "login.html", None, status=exc.status if exc.status != 401 else 200,
+        page = render(request, "login.html", None, status=exc.status if exc.status != 401 else 200,
                       error=exc.message, next=target, username=username)
+        if exc.retry_after:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     resp = RedirectResponse(target, status_code=303)
-    set_session_cookie(resp, token, secure=request.url.scheme == "https")
+    set_session_cookie(resp, token, request)
     return resp
 
 
