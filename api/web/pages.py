@@ -139,6 +139,15 @@ async def logout(request: Request) -> Response:
     return resp
 
 
+@router.get("/account/logins")
+def my_logins(request: Request) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        return render(request, "logins.html", p, seen=auth.recent_logins(s, p.user))
+
+
 # -- my queue -------------------------------------------------------------------------------------------
 
 

@@ -157,3 +157,15 @@ def test_logins_and_password_reset_do_not_fail_while_another_client_writes(passw
         for w in workers:
             w.join()
         assert 503 not in results and sorted(results) == [200, 200, 200, 303, 401], results
+
+
+def test_workbench_shows_the_user_their_recent_logins(passwords):
+    client = from_address(passwords, "10.0.0.7", agent="OGI-test-browser")
+    login(from_address(passwords, "10.0.0.66"), "clerk", "guess")
+    assert client.post("/login", data={"username": "clerk", "password": PASSWORD}, follow_redirects=False).status_code == 303
+    page = client.get("/account/logins")
+    assert page.status_code == 200 and "10.0.0.7" in page.text and "OGI-test-browser" in page.text and "工作台" in page.text
+    assert "10.0.0.66" in page.text  # the failed attempt under the clerk's name
+    other = from_address(passwords, "10.0.0.8")
+    assert other.post("/login", data={"username": "other_clerk", "password": PASSWORD}, follow_redirects=False).status_code == 303
+    assert "10.0.0.7" not in other.get("/account/logins").text  # another agency's user sees only their own
