@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from engine.actors import Actor
-from engine.auth import AuthUser, NotAuthenticated, authenticate, cached_authentication
+from engine.auth import AuthUser, NotAuthenticated, cached_authentication, check_token, touch_token
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import Forbidden
 from engine.services import local_today
+
+from .csrf import check_cookie_request
 
 bearer = HTTPBearer(auto_error=False, description="登录后获得的令牌：Authorization: Bearer <token>")
 SESSION_COOKIE = "ogi_session"
@@ -46,15 +49,28 @@ async def current(request: Request, credentials: HTTPAuthorizationCredentials | 
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE, "")
     if not token:
         raise NotAuthenticated("请先登录")
+    if credentials is None:
+        check_cookie_request(request, token)  # a browser may send the cookie on another site's behalf
     # A cache miss (once per token every few seconds) is one indexed read, done right here.
-    actor, user = cached_authentication(token) or _authenticate(token)
+    known = cached_authentication(token)
+    if known:
+        actor, user = known
+    else:
+        actor, user, touch_due = _check(token)
+        if touch_due:  # a workbench session's last use, at most once a minute: a write, so in a thread
+            await run_in_threadpool(_touch, token)
     request.state.user = user.username
     return Principal(actor, user, token)
 
 
-def _authenticate(token: str) -> tuple[Actor, AuthUser]:
+def _check(token: str) -> tuple[Actor, AuthUser, bool]:
     with new_session() as session:  # its own short read transaction (closing ends it), not the route's
-        return authenticate(session, token)
+        return check_token(session, token)
+
+
+def _touch(token: str) -> None:
+    with new_session() as session:
+        touch_token(session, token)
 
 
 def requires(*roles: str):

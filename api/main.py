@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import problems
-from .middleware import RequestContext
+from .middleware import RequestContext, redact_uvicorn_access_log
 from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
 
 API_PREFIX = "/api/v1"
@@ -83,6 +83,7 @@ def create_app() -> FastAPI:
         description="政府信息公开申请办理：登记、审核、办理、答复、归档；工作日期限、收费核准、答复文书。",
         lifespan=lifespan,
     )
+    redact_uvicorn_access_log()
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)

@@ -1,4 +1,5 @@
-"""Request ids in every log line and response; a cap on request body size."""
+"""Request ids in every log line and response; a cap on request body size; security headers; no query
+values in the access logs (searches carry applicants' names, phone and ID numbers)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import logging
 import time
 import uuid
 
+from urllib.parse import parse_qsl
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .security_headers import security_headers
 
 log = logging.getLogger("ogi.access")
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -49,6 +54,7 @@ class RequestContext:
                 status_holder["status"] = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode()))
+                headers += security_headers(scope.get("path", ""), {k.lower() for k, _ in headers})
                 message["headers"] = headers
             await send(message)
 
@@ -59,10 +65,35 @@ class RequestContext:
             status_holder["status"] = 413
         finally:
             log.info(
-                "request_id=%s %s %s %s %.1fms",
-                rid, scope.get("method"), scope.get("path"), status_holder["status"],
-                (time.perf_counter() - started) * 1000,
+                "request_id=%s %s %s%s %s %.1fms",
+                rid, scope.get("method"), scope.get("path"), redacted_query(scope.get("query_string", b"")),
+                status_holder["status"], (time.perf_counter() - started) * 1000,
             )
+
+
+def redacted_query(query: bytes | str) -> str:
+    """``?q=*&page=*``: which parameters a request had, never their values."""
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    names = [name for name, _ in parse_qsl(text, keep_blank_values=True)]
+    return "?" + "&".join(f"{name}=*" for name in names) if names else ""
+
+
+class RedactAccessLog(logging.Filter):
+    """For uvicorn's access log (``uvicorn.access``, whose third argument is the path with its query
+    string): the same line with the query values replaced by ``*``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            path, query = args[2].split("?", 1)
+            record.args = (*args[:2], path + redacted_query(query), *args[3:])
+        return True
+
+
+def redact_uvicorn_access_log() -> None:
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactAccessLog) for f in logger.filters):
+        logger.addFilter(RedactAccessLog())
 
 
 class _BodyTooLarge(Exception):

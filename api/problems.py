@@ -64,7 +64,10 @@ def install(app: FastAPI) -> None:
         extra: dict = {"field": exc.field} if exc.field else {}
         if exc.current is not None:
             extra["current"] = exc.current  # a conflict answers with the current state
-        return problem(request, exc.status, exc.message, title=exc.title, **extra)
+        response = problem(request, exc.status, exc.message, title=exc.title, **extra)
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(CalendarError)
     async def _calendar(request: Request, exc: CalendarError) -> JSONResponse:

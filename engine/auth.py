@@ -1,5 +1,9 @@
-"""Authentication: passwords (argon2), opaque bearer tokens stored hashed, expiry, revocation, and
-a limit on failed logins (per user name and per client address)."""
+"""Authentication: passwords (argon2), opaque bearer tokens stored hashed, expiry, revocation, an idle
+timeout for workbench sessions, and the login backoff (``login_limits``).
+
+SQLite: the password check (~0.3 s of argon2) runs outside any transaction, and the write that follows
+takes the write lock up front (``begin_write``): a read transaction upgraded to a write after another
+client committed fails at once with SQLITE_BUSY, which the client would see as a 503."""
 
 from __future__ import annotations
 
@@ -9,17 +13,17 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, select, update
 
+from . import login_limits
 from .actors import Actor, load_actor
+from .db import begin_write, end_transaction
 from .errors import DomainError, InputError
 from .models import ApiToken, LoginFailure, User
 from .passwords import hash_password, verify_password
 
 TOKEN_HOURS = 12
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_IP = 30
-FAILURE_WINDOW = timedelta(minutes=15)
+TOUCH_EVERY = timedelta(minutes=1)  # a session's last use is written at most this often
 _DUMMY_HASH = hash_password("timing-equaliser-not-a-password")
 
 
@@ -45,28 +49,47 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def login(session: Session, username: str, password: str, ip: str = "", user_agent: str = "") -> tuple[str, User, datetime]:
-    """Return (token, user, expiry). Refuses with one message for any bad credential."""
+def login(session: Session, username: str, password: str, ip: str = "", user_agent: str = "",
+          web: bool = False) -> tuple[str, User, datetime]:
+    """Return (token, user, expiry). Refuses with one message for any bad credential; ``web``: a workbench
+    session (the idle timeout applies)."""
     if not username or not password:
         raise InputError("请输入用户名和密码")
-    since = _now() - FAILURE_WINDOW
-    by_user = session.exec(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username, LoginFailure.at >= since)).one()
-    by_ip = session.exec(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.ip == ip, LoginFailure.at >= since)).one() if ip else 0
-    if by_user >= MAX_FAILURES_PER_USER or by_ip >= MAX_FAILURES_PER_IP:
-        raise TooManyAttempts("登录失败次数过多，请15分钟后再试")
+    wait = login_limits.wait_seconds(session, username, ip)
+    if wait:
+        exc = TooManyAttempts(f"登录失败次数过多，请{login_limits.wait_in_words(wait)}后再试")
+        exc.retry_after = wait
+        raise exc
     user = session.exec(select(User).where(User.username == username)).first()
+    end_transaction(session)  # no transaction (nor lock) held across the password check
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and bool(user and user.active)
-    if not ok:
-        session.add(LoginFailure(username=username[:64], ip=ip[:64]))
-        session.commit()
-        raise NotAuthenticated("用户名或密码不正确")
     token = secrets.token_urlsafe(32)
     expires = _now() + timedelta(hours=TOKEN_HOURS)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires, user_agent=user_agent[:200]))
-    session.commit()
+    with begin_write(session):
+        if ok:
+            session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires,
+                                 user_agent=user_agent[:200], ip=ip[:64], web=web))
+        else:
+            login_limits.record_failure(session, username, ip)
+    if not ok:
+        raise NotAuthenticated("用户名或密码不正确")
     return token, user, expires
+
+
+def recent_logins(session: Session, user: AuthUser, limit: int = 10) -> dict:
+    """The user's latest logins (when, from where, with what) and failed attempts under their name."""
+    tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id)
+                          .order_by(ApiToken.created_at.desc()).limit(limit)).all()
+    failures = session.exec(select(LoginFailure).where(LoginFailure.username == user.username)
+                            .order_by(LoginFailure.at.desc()).limit(limit)).all()
+    now = _now()
+    return {
+        "logins": [{"at": _aware(t.created_at).isoformat(), "ip": t.ip, "user_agent": t.user_agent,
+                    "kind": "工作台" if t.web else "API",
+                    "last_used_at": _aware(t.last_used_at).isoformat() if t.last_used_at else None,
+                    "active": t.revoked_at is None and _aware(t.expires_at) > now} for t in tokens],
+        "failures": [{"at": _aware(f.at).isoformat(), "ip": f.ip} for f in failures],
+    }
 
 
 @dataclass(frozen=True)
@@ -89,25 +112,52 @@ def cached_authentication(token: str) -> tuple[Actor, AuthUser] | None:
 
 
 def authenticate(session: Session, token: str) -> tuple[Actor, AuthUser]:
-    known = cached_authentication(token)
-    if known:
-        return known
-    digest = _digest(token) if token else ""
-    actor, user = _authenticate(session, digest)
-    if len(_CACHE) > 10_000:
-        _CACHE.clear()
-    _CACHE[digest] = (time.monotonic() + CACHE_SECONDS, actor, user)
+    """The token's user; records a workbench session's use when due (a short write of its own)."""
+    actor, user, touch_due = check_token(session, token)
+    if touch_due:
+        touch_token(session, token)
     return actor, user
 
 
-def _authenticate(session: Session, digest: str) -> tuple[Actor, AuthUser]:
+def check_token(session: Session, token: str) -> tuple[Actor, AuthUser, bool]:
+    """``authenticate`` without writing: the bool says the session's last use is due to be recorded
+    (``touch_token``, at most every TOUCH_EVERY)."""
+    known = cached_authentication(token)
+    if known:
+        return *known, False
+    digest = _digest(token) if token else ""
+    actor, user, touch_due = _authenticate(session, digest)
+    if len(_CACHE) > 10_000:
+        _CACHE.clear()
+    _CACHE[digest] = (time.monotonic() + CACHE_SECONDS, actor, user)
+    return actor, user, touch_due
+
+
+def _idle_minutes() -> int:
+    from .settings import get_settings
+
+    return get_settings().idle_timeout_minutes
+
+
+def _authenticate(session: Session, digest: str) -> tuple[Actor, AuthUser, bool]:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first() if digest else None
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= _now():
+    now = _now()
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         raise NotAuthenticated("登录已失效，请重新登录")
+    last_use = _aware(row.last_used_at or row.created_at)
+    if row.web and now - last_use > timedelta(minutes=_idle_minutes()):
+        raise NotAuthenticated(f"超过{_idle_minutes()}分钟未操作，请重新登录")
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise NotAuthenticated("账号已停用")
-    return load_actor(session, user.id), AuthUser(user.id, user.username, user.display_name)
+    touch_due = row.web and now - last_use >= TOUCH_EVERY
+    return load_actor(session, user.id), AuthUser(user.id, user.username, user.display_name), touch_due
+
+
+def touch_token(session: Session, token: str) -> None:
+    """Record that a workbench session was used now (its idle timeout starts again)."""
+    with begin_write(session):
+        session.exec(update(ApiToken).where(ApiToken.token_hash == _digest(token)).values(last_used_at=_now()))
 
 
 def logout(session: Session, token: str) -> None:

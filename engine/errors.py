@@ -7,6 +7,7 @@ class DomainError(Exception):
     status = 400
     title = "请求无法处理"
     current: object = None  # what the client should see with the refusal (a conflict: the current state)
+    retry_after: int | None = None  # seconds, for a refusal that ends on its own (HTTP Retry-After)
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
         description="test each pooled connection before use (one more round trip per request); without it, "
                     "a request that meets a connection the database dropped (a restart) gets 503 and the "
                     "pool is renewed (OGI_DB_PRE_PING=1)")
+    idle_timeout_minutes: int = Field(
+        default=30, ge=1, le=24 * 60,
+        description="a workbench session unused this long must log in again (OGI_IDLE_TIMEOUT_MINUTES)")
+    cookie_secure: bool = Field(
+        default=False,
+        description="mark the session cookie Secure (OGI_COOKIE_SECURE=1; set it behind a TLS proxy). Without it "
+                    "the cookie is still Secure when the request itself arrived over https")
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="origins besides the request's own accepted on cookie-authenticated writes, as JSON: "
+                    '["https://ogi.example.gov.cn"] (OGI_TRUSTED_ORIGINS; for a proxy that rewrites Host)')
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from engine.validation import CleanModel
 from engine import admin
 from engine.auth import revoke_all_tokens
+from engine.db import begin_write
 from engine.errors import Forbidden, InputError, NotFound
 from engine.models import Agency, AgencySettings, RoleGrant, User
 from engine.models.user import ROLE_ZH
@@ -179,13 +180,14 @@ class PasswordBody(CleanModel):
 
 @router.post("/users/{user_id}/password", summary="重设密码", description="重设后该用户的全部登录失效。")
 def set_password(user_id: Id, body: PasswordBody, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在")
-    agencies = set(session.exec(select(RoleGrant.agency_id).where(RoleGrant.user_id == user_id)).all())
-    if not agencies & _admin_agencies(p):
-        raise Forbidden("只能为本机关的用户重设密码")
-    user.password_hash = hash_password(body.password)
-    revoke_all_tokens(session, user.id)
-    session.commit()
+    digest = hash_password(body.password)  # argon2 (~0.3 s) before the write lock, not inside it
+    with begin_write(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在")
+        agencies = set(session.exec(select(RoleGrant.agency_id).where(RoleGrant.user_id == user_id)).all())
+        if not agencies & _admin_agencies(p):
+            raise Forbidden("只能为本机关的用户重设密码")
+        user.password_hash = digest
+        revoke_all_tokens(session, user.id)
     return {"status": "ok"}

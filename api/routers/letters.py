@@ -19,6 +19,7 @@ from engine.settings import get_settings
 
 from ..deps import Principal, current, get_session, registry, today
 from ..hooks import engine_hooks
+from ..responses import attachment
 
 router = APIRouter(prefix="/letters", tags=["文书"])
 LetterId = Annotated[int, Path(ge=1, le=2**31 - 1, description="文书 ID")]
@@ -78,7 +79,7 @@ def frozen_pdf(letter_id: LetterId, p: Principal = Depends(current), session: Se
         raise Conflict(f"文书 {letter.number} 的存档文件与其 SHA-256 不符，可能被篡改，请联系管理员")
     name = f"letter-{letter.id}.pdf"
     return Response(letter.pdf, media_type="application/pdf",
-                    headers={"X-Content-SHA256": letter.pdf_sha256, "Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"X-Content-SHA256": letter.pdf_sha256, **attachment(name)})
 
 
 @router.get("/{letter_id}/archive.pdf", summary="PDF/A 存档副本", response_class=Response,

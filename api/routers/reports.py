@@ -14,6 +14,7 @@ from engine.reports.annual import agencies_for, annual_report, cell_applications
 
 from ..deps import Principal, current, get_session, registry
 from ..exports.annual import to_csv, to_html, to_xlsx
+from ..responses import attachment
 
 router = APIRouter(prefix="/reports", tags=["报表"])
 
@@ -48,10 +49,10 @@ def annual(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Qu
     name = f"annual-{agency}-{year}"
     if format == "csv":
         return Response(to_csv(report), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers=attachment(f"{name}.csv"))
     if format == "xlsx":
         return Response(to_xlsx(report), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+                        headers=attachment(f"{name}.xlsx"))
     import json
 
     return Response(json.dumps(report, ensure_ascii=False), media_type="application/json")

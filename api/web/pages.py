@@ -27,6 +27,8 @@ from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
 from engine.states import EVENTS, OPEN_STATES, STATES
 
+from ..client import client_address, user_agent
+from ..csrf import CSRF_HEADER
 from ..deps import SESSION_COOKIE
 from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
@@ -110,16 +112,18 @@ async def login(request: Request) -> Response:
 
     def go():
         with new_session() as s:
-            return auth.login(s, username, password, request.client.host if request.client else "",
-                              request.headers.get("user-agent", ""))
+            return auth.login(s, username, password, client_address(request), user_agent(request), web=True)
 
     try:
         token, _, _ = await run_in_threadpool(go)
     except DomainError as exc:
-        return render(request, "login.html", None, status=exc.status if exc.status != 401 else 200,
+        page = render(request, "login.html", None, status=exc.status if exc.status != 401 else 200,
                       error=exc.message, next=target, username=username)
+        if exc.retry_after:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     resp = RedirectResponse(target, status_code=303)
-    set_session_cookie(resp, token, secure=request.url.scheme == "https")
+    set_session_cookie(resp, token, request)
     return resp
 
 
@@ -133,6 +137,15 @@ async def logout(request: Request) -> Response:
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
+
+
+@router.get("/account/logins")
+def my_logins(request: Request) -> Response:
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        return render(request, "logins.html", p, seen=auth.recent_logins(s, p.user))
 
 
 # -- my queue -------------------------------------------------------------------------------------------
@@ -208,35 +221,28 @@ async def register_preview(request: Request) -> Response:
         with new_session() as s:
             p = principal(request, s)
             if p is None:
-                return "<p class='error'>请先登录</p>"
+                return render(request, "preview.html", None, status=401, error="请先登录")
+            if not csrf_ok(p, form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)):
+                return render(request, "preview.html", p, status=403, error="表单已过期，请刷新页面后重试")
             data = _register_inputs(form)
             try:
                 received, _ = derive_receipt_date(data["channel"], data["channel_facts"], local_today())
             except DomainError as exc:
-                return f"<p class='error'>{exc.message}</p>"
+                return render(request, "preview.html", p, error=exc.message)
             agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
             agency = s.get(Agency, agency_ids[0]) if agency_ids else None
             if agency is None:
-                return "<p class='error'>当前用户不是经办人</p>"
+                return render(request, "preview.html", p, error="当前用户不是经办人")
             _, state = compute_with_fallback(get_registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
-            badge = '<span class="badge provisional">暂定</span>' if state.provisional else ""
-            parts = [f"<p>收到申请之日：<b>{received}</b>；第0日：{state.day0}；答复期限：<b>{state.due}</b>{badge}</p>"]
             applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
                                                        Applicant.id_number == data["applicant"]["id_number"].upper())).first()
+            count = hits = None
             if applicant:
-                from markupsafe import escape
-
-                n = monthly_count(s, applicant.id, received, agency.id)
-                parts.append(f"<p>该申请人本月已提出 <b>{n}</b> 件申请（本件为第{n + 1}件）。</p>")
+                count = monthly_count(s, applicant.id, received, agency.id)
                 hits = similar_requests(s, applicant.id, agency.id, data["request_text"])
-                if hits:
-                    parts.append("<p class='error'>可能重复申请（条例第三十六条第（六）项），请核对：" + "、".join(
-                        f"<a href='/applications/{h['id']}'>{escape(h['number'])}</a>" for h in hits) + "</p>")
-            else:
-                parts.append("<p class='muted'>新申请人（本月第1件）。</p>")
-            return "".join(parts)
+            return render(request, "preview.html", p, received=received, state=state, count=count, hits=hits)
 
-    return HTMLResponse(await run_in_threadpool(work))
+    return await run_in_threadpool(work)
 
 
 @router.post("/applications/new")

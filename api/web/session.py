@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from engine.auth import NotAuthenticated, authenticate
+from engine.auth import TOKEN_HOURS, NotAuthenticated, authenticate
 from engine.db import end_transaction
 
+from ..csrf import CSRF_FIELD, csrf_for, csrf_matches
 from ..deps import SESSION_COOKIE, Principal
 
-CSRF_FIELD = "csrf"
-
-
-def csrf_for(token: str) -> str:
-    return hmac.new(token.encode(), b"ogi-csrf", hashlib.sha256).hexdigest()[:32]
+__all__ = ["CSRF_FIELD", "csrf_for", "csrf_ok", "login_redirect", "principal", "set_session_cookie"]
 
 
 def principal(request: Request, session: Session) -> Principal | None:
@@ -38,8 +32,14 @@ def login_redirect(request: Request) -> RedirectResponse:
 
 
 def csrf_ok(p: Principal, submitted: str | None) -> bool:
-    return bool(submitted) and hmac.compare_digest(csrf_for(p.token), submitted)
+    return csrf_matches(p.token, submitted)
 
 
-def set_session_cookie(response, token: str, secure: bool) -> None:
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, max_age=12 * 3600, path="/")
+def set_session_cookie(response, token: str, request: Request) -> None:
+    """Secure when the request came over https or OGI_COOKIE_SECURE=1 (behind a TLS proxy that does not
+    tell uvicorn the scheme)."""
+    from engine.settings import get_settings
+
+    secure = get_settings().cookie_secure or request.url.scheme == "https"
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
+                        max_age=TOKEN_HOURS * 3600, path="/")

@@ -1,4 +1,5 @@
-"""Login tokens (opaque; only their SHA-256 is stored) and failed logins (for rate limiting)."""
+"""Login tokens (opaque; only their SHA-256 is stored; where and with what they were obtained) and failed
+logins (for the login backoff)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column())
     revoked_at: Optional[datetime] = Field(default=None, sa_column=utc_column(nullable=True))
     user_agent: str = Field(default="", max_length=200)
+    ip: str = Field(default="", max_length=64)  # the client address of the login
+    web: bool = Field(default=False)  # a workbench session (the idle timeout applies) rather than an API token
+    last_used_at: Optional[datetime] = Field(default=None, sa_column=utc_column(nullable=True))  # to the minute
 
 
 class LoginFailure(SQLModel, table=True):

@@ -19,6 +19,7 @@ ACCESS = {
     ("GET", "/api/v1/calendar/{year}"): PUBLIC,
     ("POST", "/api/v1/auth/logout"): USER,
     ("GET", "/api/v1/auth/me"): USER,
+    ("GET", "/api/v1/auth/logins"): USER,
     ("GET", "/api/v1/fees/quote"): USER,
     ("GET", "/api/v1/applications"): USER,
     ("GET", "/api/v1/alerts"): USER,

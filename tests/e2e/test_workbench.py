@@ -89,9 +89,13 @@ class Shots:
             page.screenshot(path=str(self.dir / f"{name}.png"), full_page=True)
 
 
+CSP_VIOLATIONS: list[str] = []  # the Content-Security-Policy must not block anything the workbench does
+
+
 def login(browser, base, username):
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
     page = ctx.new_page()
+    page.on("console", lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
@@ -197,6 +201,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
     response = other.goto(app_url)
     assert response.status == 404 and "不存在" in other.inner_text("main")
     assert "DEMO-2026-00001" not in other.content()
+    assert CSP_VIOLATIONS == []
 
 
 def test_csrf_and_login_errors(server, browser):
@@ -213,6 +218,13 @@ def test_csrf_and_login_errors(server, browser):
     assert response.status == 403
     cookie = next(c for c in page.context.cookies() if c["name"] == "ogi_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    # the API on the session cookie: the page's own script call with the CSRF header passes, without it not
+    call = """async (withToken) => {
+        const token = document.querySelector('meta[name="csrf-token"]').content;
+        const r = await fetch('/api/v1/auth/logout', {method: 'POST', headers: withToken ? {'X-CSRF-Token': token} : {}});
+        return r.status; }"""
+    assert page.evaluate(call, False) == 403
+    assert page.evaluate(call, True) == 200
     _ = shutil
 
 
