@@ -58,11 +58,11 @@ def _authenticate(token: str) -> tuple[Actor, AuthUser]:
 
 
 def requires(*roles: str):
-    """A route for holders of one of ``roles`` in at least one agency (the route then checks which)."""
+    """A route for holders of one of ``roles`` in at least one agency, or of ``platform_admin`` (the
+    deployment-wide flag) when listed (the route then checks which agency)."""
 
     async def dependency(p: Principal = Depends(current)) -> Principal:
-        held = {role for _, role in p.actor.grants}
-        if not held & set(roles):
+        if not any(p.actor.holds(role) for role in roles):
             from engine.models.user import ROLE_ZH
 
             raise Forbidden(f"需要以下角色之一：{'、'.join(ROLE_ZH[r] for r in roles)}")

@@ -47,14 +47,17 @@ def deadline(
     return answer(registry, req, today=as_of, with_explanation=True)
 
 
-@router.post("/import", summary="导入一年的放假安排（管理员）",
+@router.post("/import", summary="导入一年的放假安排（平台管理员）",
              description="请求体为 YAML 文本（格式见 README）。全部校验通过才保存，并重新计算未办结申请的期限；"
                          "否则返回 422，`problems` 列出每处错误及行号。",
              openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
-async def import_year(request: Request, p=Depends(requires("admin")), day: date = Depends(today_dep)) -> dict:
+async def import_year(request: Request, p=Depends(requires("platform_admin")), day: date = Depends(today_dep)) -> dict:
     from fastapi.concurrency import run_in_threadpool
 
+    from engine import admin_ops
     from engine.calendar_change import import_calendar
+
+    from .admin import origin
     from engine.db import new_session
     from engine.errors import InputError
 
@@ -64,7 +67,10 @@ async def import_year(request: Request, p=Depends(requires("admin")), day: date 
 
     def work():
         with new_session() as session:
-            return import_calendar(get_registry(), body, session, day)
+            result, changes = import_calendar(get_registry(), body, session, day)
+            # The registry stores the year as a file, outside this transaction: recorded right after.
+            admin_ops.record_calendar_import(session, p.actor, origin(request), result, changes)
+            return result, changes
 
     result, changes = await run_in_threadpool(work)
     s = result.schedule
