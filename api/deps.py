@@ -72,6 +72,13 @@ def requires(*roles: str):
     return dependency
 
 
+def request_origin(request: Request):
+    """Where a request came from, for the admin audit log (engine.admin_ops.Origin)."""
+    from engine.admin_ops import Origin
+
+    return Origin(ip=request.client.host if request.client else "", user_agent=request.headers.get("user-agent", ""))
+
+
 async def today() -> date:
     return local_today()
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from . import admin
 from .actors import Actor
 from .admin_audit import record_admin_event
-from .admin_rights import (check_admin_of, check_agency_change, check_grant, check_manage_user,
+from .admin_rights import (check_admin_of, check_agency_change, check_grant, check_manage_user, check_revoke,
                            require_platform_admin)
 from .errors import InputError, NotFound
 from .models import Agency, RoleGrant, User
@@ -183,7 +183,7 @@ def revoke_role(session: Session, actor: Actor, origin: Origin, user_id: int, gr
     if grant is None or grant.user_id != user_id:
         raise NotFound("授权不存在")
     user = _user(session, user_id)
-    check_grant(session, actor, user, grant.agency_id)
+    check_revoke(session, actor, user, grant.agency_id)
     _record(session, actor, "role_revoke", origin, agency_id=grant.agency_id, target=_user_label(user),
             details={"before": {"agency_id": grant.agency_id, "role": grant.role,
                                 "role_label": ROLE_ZH.get(grant.role, grant.role)}})

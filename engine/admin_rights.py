@@ -7,6 +7,7 @@ The one place these rules are written; the admin API, the web admin page and the
 - An agency admin manages a user only when every grant of that user lies in agencies it administers,
   and never a platform administrator. A user without any grant is managed by the platform admin only:
   an agency admin creates users with at least one grant in its agencies, so it never loses them.
+  For the same reason an agency admin cannot revoke a user's last grant (it deactivates the account).
 - Nobody manages their own account here: no self-grant, self-revoke, self-deactivation or password
   reset through the admin routes.
 - Granting or revoking a role in agency X needs an admin of X (or the platform admin).
@@ -19,7 +20,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from .actors import Actor
-from .errors import Forbidden
+from .errors import Forbidden, Refused
 from .models import Agency, RoleGrant, User
 
 PLATFORM_FIELDS = {"name": "机关名称", "competent_department_id": "主管部门", "code": "机关代码"}
@@ -66,6 +67,12 @@ def check_grant(session: Session, actor: Actor, user: User, agency_id: int) -> N
     check_admin_of(actor, agency_id)
 
 
+def check_revoke(session: Session, actor: Actor, user: User, agency_id: int) -> None:
+    check_grant(session, actor, user, agency_id)
+    if not actor.platform_admin and len(session.exec(select(RoleGrant.id).where(RoleGrant.user_id == user.id)).all()) <= 1:
+        raise Refused("不能收回该用户的最后一个角色；如需停止其使用，请停用账号")
+
+
 def may_set_fee_approval(actor: Actor, agency: Agency) -> bool:
     return actor.platform_admin or (agency.competent_department_id is not None
                                     and agency.competent_department_id in actor.admin_of())
@@ -80,6 +87,8 @@ def check_agency_change(actor: Actor, agency: Agency, fields: set[str], settings
     """``fields``: changed columns; ``settings``: changed setting keys (unchanged values sent are fine)."""
     if actor.platform_admin:
         return
+    if agency.id not in actor.admin_of() and not may_set_fee_approval(actor, agency):
+        raise Forbidden("只有该机关的系统管理员可以修改其设置")
     platform = [PLATFORM_FIELDS[f] for f in sorted(fields) if f in PLATFORM_FIELDS]
     if platform:
         raise Forbidden(f"只有平台管理员可以修改{'、'.join(platform)}")

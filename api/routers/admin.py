@@ -21,17 +21,13 @@ from engine.models.user import ROLE_ZH
 from engine.validation import CleanModel
 
 from ..deps import Principal, get_session, requires
+from ..deps import request_origin as origin
 
 router = APIRouter(prefix="/admin", tags=["管理"])
 Admin = Depends(requires("admin", "platform_admin"))
 Platform = Depends(requires("platform_admin"))
 AuditReader = Depends(requires("legal", "platform_admin"))
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def origin(request: Request) -> admin_ops.Origin:
-    return admin_ops.Origin(ip=request.client.host if request.client else "",
-                            user_agent=request.headers.get("user-agent", ""))
 
 
 def public_settings(agency: Agency) -> dict:

@@ -57,7 +57,7 @@ async def import_year(request: Request, p=Depends(requires("platform_admin")), d
     from engine import admin_ops
     from engine.calendar_change import import_calendar
 
-    from .admin import origin
+    from ..deps import request_origin
     from engine.db import new_session
     from engine.errors import InputError
 
@@ -69,7 +69,7 @@ async def import_year(request: Request, p=Depends(requires("platform_admin")), d
         with new_session() as session:
             result, changes = import_calendar(get_registry(), body, session, day)
             # The registry stores the year as a file, outside this transaction: recorded right after.
-            admin_ops.record_calendar_import(session, p.actor, origin(request), result, changes)
+            admin_ops.record_calendar_import(session, p.actor, request_origin(request), result, changes)
             return result, changes
 
     result, changes = await run_in_threadpool(work)
