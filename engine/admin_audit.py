@@ -22,6 +22,7 @@ ACTIONS = {
     "agency_create": "新增机关",
     "agency_update": "修改机关设置",
     "calendar_import": "导入放假安排",
+    "platform_admin_change": "变更平台管理员",
 }
 SECRET_WORDS = ("secret", "password", "token")
 MASK = "******"

@@ -97,3 +97,26 @@ def set_password(
                            target=f"用户 {user.username}（{user.display_name}）", details={"password": True})
         s.commit()
     typer.echo(f"已重设 {username} 的密码")
+
+
+@app.command("platform-admin")
+def platform_admin(
+    username: str,
+    off: Annotated[bool, typer.Option("--off", help="取消其平台管理员身份")] = False,
+) -> None:
+    """设为（或取消）平台管理员：升级后的部署由此指定第一位平台管理员。"""
+    from engine.admin_audit import record_admin_event
+    from engine.db import new_session
+    from engine.models import User
+
+    with new_session() as s:
+        user = s.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            fail(f"用户“{username}”不存在")
+        before, user.platform_admin = user.platform_admin, not off
+        s.add(user)
+        record_admin_event(s, _operator(), "platform_admin_change", agency_id=None,
+                           target=f"用户 {user.username}（{user.display_name}）",
+                           details={"before": {"platform_admin": before}, "after": {"platform_admin": not off}})
+        s.commit()
+    typer.echo(f"{username} {'已不再是' if off else '已设为'}平台管理员")

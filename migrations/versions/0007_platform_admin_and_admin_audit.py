@@ -2,7 +2,8 @@
 
 ``users.platform_admin``: the deployment-wide administrator (agencies, calendar, every user). Existing
 users get false: nobody becomes platform admin by upgrading; an operator names one with
-``ogi user add … --platform-admin`` or ``ogi user platform-admin NAME``.
+``ogi user add … --platform-admin`` or ``ogi user platform-admin NAME``
+(the token cache is per process: the flag applies to logins within seconds).
 
 ``admin_events``: one row per administrative change (grants, users, passwords, activation, agency
 settings, calendar imports), written in the change's transaction.

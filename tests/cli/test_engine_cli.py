@@ -96,9 +96,16 @@ def test_user_cli_password_policy_and_platform_admin(isolated_settings):
     assert ok.exit_code == 0 and "平台管理员" in ok.stdout
     bad = runner.invoke(app, ["user", "set-password", "boss", "--password", "xxxxxxxxxxxx"])
     assert bad.exit_code == 2 and "同一个字符" in bad.stderr
+    assert runner.invoke(app, ["user", "add", "wu", "--name", "吴", "--agency", "DEMO", "--role", "admin",
+                               "--password", "long-enough-1"]).exit_code == 0
+    promoted = runner.invoke(app, ["user", "platform-admin", "wu"])
+    assert promoted.exit_code == 0 and "已设为平台管理员" in promoted.stdout
+    assert runner.invoke(app, ["user", "platform-admin", "nobody"]).exit_code == 2
     with new_session() as s:
         assert s.exec(select(User).where(User.username == "boss")).one().platform_admin is True
-        assert [e.action for e in s.exec(select(AdminEvent)).all()] == ["user_create"]
+        assert s.exec(select(User).where(User.username == "wu")).one().platform_admin is True
+        assert [e.action for e in s.exec(select(AdminEvent)).all()] == ["user_create", "user_create",
+                                                                         "platform_admin_change"]
 
 
 def test_demo_refuses_a_weak_password(isolated_settings):
