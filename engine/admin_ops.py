@@ -67,6 +67,16 @@ def _competent_department_id(session: Session, code: str | None) -> int | None:
     return parent.id
 
 
+def _check_no_cycle(session: Session, agency_id: int, parent_id: int | None) -> None:
+    """An agency cannot be its own competent department, directly or through others."""
+    seen: set[int] = set()
+    while parent_id is not None and parent_id not in seen:
+        if parent_id == agency_id:
+            raise InputError("主管部门不能是本机关或其下级机关", field="competent_department")
+        seen.add(parent_id)
+        parent_id = session.get(Agency, parent_id).competent_department_id
+
+
 # -- agencies ---------------------------------------------------------------------------------------
 
 
@@ -92,8 +102,7 @@ def update_agency(session: Session, actor: Actor, origin: Origin, agency_id: int
     fields = {k: v for k, v in changes.items() if k in AGENCY_FIELDS and v != getattr(agency, k)}
     if "competent_department" in changes:
         parent_id = _competent_department_id(session, changes["competent_department"])
-        if parent_id == agency.id:
-            raise InputError("机关不能以自身为主管部门", field="competent_department")
+        _check_no_cycle(session, agency.id, parent_id)
         if parent_id != agency.competent_department_id:
             fields["competent_department_id"] = parent_id
     merged = admin.validated_settings(agency.settings, changes.get("settings") or {})

@@ -471,6 +471,7 @@ def _agency_changes(form, p, agency) -> dict:
     changes = {k: str(form.get(k, "")).strip() for k in ("review_body", "court", "address", "contact")}
     if p.actor.platform_admin:
         changes["name"] = str(form.get("name", agency.name)).strip() or agency.name
+        changes["competent_department"] = str(form.get("competent_department", "")).strip()
     return {**changes, "settings": settings}
 
 

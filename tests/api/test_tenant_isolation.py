@@ -209,10 +209,13 @@ def test_rule_platform_wide_operations_belong_to_the_platform_admin(api):
     assert r.status_code == 201 and r.json()["code"] == "JTJ2"
     assert_refused(patch_agency(api, "admin", api.world.agency_id, {"name": "改名"}), 403)
     assert_refused(patch_agency(api, "admin", api.world.agency_id, {"competent_department": ""}), 403)
+    assert_refused(patch_agency(api, "platform", api.world.agency_id, {"competent_department": "DEMO"}), 422)
     r = patch_agency(api, "platform", api.world.agency_id, {"name": "示例市交通运输局（新）", "competent_department": "JTJ2"})
     assert r.status_code == 200 and r.json()["name"] == "示例市交通运输局（新）"
     assert r.json()["competent_department_id"] == next(
         a["id"] for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "JTJ2")
+    gov = next(a for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "GOV")
+    assert_refused(patch_agency(api, "platform", gov["id"], {"competent_department": "DEMO"}), 422)  # a cycle
     year = "year: 2027\nsource: 国办发明电〔2026〕测试号\nholidays:\n  - {date: 2027-01-01, name: 元旦}\n"
     headers = {"Content-Type": "application/yaml"}
     assert_refused(api.client.post("/api/v1/calendar/import", content=year.encode(), headers=api.headers("admin", **headers)), 403)
