@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from . import admin
 from .actors import Actor
 from .admin_audit import record_admin_event
-from .admin_rights import (check_admin_of, check_agency_change, check_grant, check_manage_user, check_revoke,
-                           require_platform_admin)
+from .admin_rights import (check_admin_of, check_agency_access, check_agency_change, check_grant, check_manage_user,
+                           check_revoke, require_platform_admin)
 from .errors import InputError, NotFound
 from .models import Agency, RoleGrant, User
 from .models.user import ROLE_ZH
@@ -98,6 +98,7 @@ def update_agency(session: Session, actor: Actor, origin: Origin, agency_id: int
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("机关不存在")
+    check_agency_access(actor, agency)
     before = _agency_record(agency)
     fields = {k: v for k, v in changes.items() if k in AGENCY_FIELDS and v != getattr(agency, k)}
     if "competent_department" in changes:
@@ -213,7 +214,7 @@ def reset_password(session: Session, actor: Actor, origin: Origin, user_id: int,
     admin.set_password(session, user, password)
     for agency_id in _user_agency_ids(session, user):
         _record(session, actor, "password_reset", origin, agency_id=agency_id, target=_user_label(user),
-                details={"password": True, "tokens_revoked": True})
+                details={"logins_ended": True})
     session.commit()
     return user
 

@@ -83,12 +83,17 @@ def visible_settings(actor: Actor, agency: Agency) -> bool:
     return actor.platform_admin or agency.id in actor.admin_of()
 
 
+def check_agency_access(actor: Actor, agency: Agency) -> None:
+    """May change anything of this agency at all (checked before its input is even read)."""
+    if not actor.platform_admin and agency.id not in actor.admin_of() and not may_set_fee_approval(actor, agency):
+        raise Forbidden("只有该机关的系统管理员可以修改其设置")
+
+
 def check_agency_change(actor: Actor, agency: Agency, fields: set[str], settings: set[str]) -> None:
     """``fields``: changed columns; ``settings``: changed setting keys (unchanged values sent are fine)."""
+    check_agency_access(actor, agency)
     if actor.platform_admin:
         return
-    if agency.id not in actor.admin_of() and not may_set_fee_approval(actor, agency):
-        raise Forbidden("只有该机关的系统管理员可以修改其设置")
     platform = [PLATFORM_FIELDS[f] for f in sorted(fields) if f in PLATFORM_FIELDS]
     if platform:
         raise Forbidden(f"只有平台管理员可以修改{'、'.join(platform)}")

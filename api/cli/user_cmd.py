@@ -94,7 +94,7 @@ def set_password(
         except DomainError as exc:
             fail(exc.message)
         record_admin_event(s, _operator(), "password_reset", agency_id=None,
-                           target=f"用户 {user.username}（{user.display_name}）", details={"password": True})
+                           target=f"用户 {user.username}（{user.display_name}）", details={"logins_ended": True})
         s.commit()
     typer.echo(f"已重设 {username} 的密码")
 

@@ -159,6 +159,9 @@ def test_settings_visible_only_for_own_agencies_and_secret_write_only(api):
     r = patch_agency(api, "admin", api.world.agency_id, {"settings": own[0]["settings"]})
     assert r.status_code == 200 and r.json()["settings"]["webhook_secret_set"] is True
     assert_refused(patch_agency(api, "other_admin", api.world.agency_id, {"settings": {"legal_review_required": True}}), 403)
+    assert_refused(patch_agency(api, "other_admin", api.world.agency_id, {}), 403)
+    # refused for who it is before what it sends is even read
+    assert_refused(patch_agency(api, "other_admin", api.world.agency_id, {"settings": {"webhook_url": "http://10.0.0.1/"}}), 403)
 
 
 @pytest.mark.parametrize("url", [
