@@ -53,13 +53,13 @@ def check_manage_user(session: Session, actor: Actor, user: User) -> None:
     if actor.user_id is not None and actor.user_id == user.id:
         raise Forbidden("不能通过管理功能变更本人的账号或角色，请由其他管理员办理")
     if not may_manage_user(actor, user, user_agencies(session, user.id)):
-        raise Forbidden("只能管理全部角色都在本人担任系统管理员的机关的用户")
+        raise Forbidden("只能管理全部角色都在本人担任机关管理员的机关的用户")
 
 
 def check_admin_of(actor: Actor, agency_id: int) -> None:
     """Granting or revoking a role in an agency, or creating a user there."""
     if not actor.platform_admin and agency_id not in actor.admin_of():
-        raise Forbidden("只能在本人担任系统管理员的机关授予或收回角色")
+        raise Forbidden("只能在本人担任机关管理员的机关授予或收回角色")
 
 
 def check_grant(session: Session, actor: Actor, user: User, agency_id: int) -> None:
@@ -86,7 +86,7 @@ def visible_settings(actor: Actor, agency: Agency) -> bool:
 def check_agency_access(actor: Actor, agency: Agency) -> None:
     """May change anything of this agency at all (checked before its input is even read)."""
     if not actor.platform_admin and agency.id not in actor.admin_of() and not may_set_fee_approval(actor, agency):
-        raise Forbidden("只有该机关的系统管理员可以修改其设置")
+        raise Forbidden("只有该机关的机关管理员可以修改其设置")
 
 
 def check_agency_change(actor: Actor, agency: Agency, fields: set[str], settings: set[str]) -> None:
@@ -99,7 +99,7 @@ def check_agency_change(actor: Actor, agency: Agency, fields: set[str], settings
         raise Forbidden(f"只有平台管理员可以修改{'、'.join(platform)}")
     supervised = settings & set(SUPERVISOR_SETTINGS)
     if supervised and not may_set_fee_approval(actor, agency):
-        raise Forbidden("“收费报主管部门核准”只能由主管部门的系统管理员或平台管理员修改")
+        raise Forbidden("“收费报主管部门核准”只能由主管部门的机关管理员或平台管理员修改")
     rest = (fields | settings) - supervised
     if rest and agency.id not in actor.admin_of():
-        raise Forbidden("只有该机关的系统管理员可以修改其设置")
+        raise Forbidden("只有该机关的机关管理员可以修改其设置")

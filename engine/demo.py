@@ -28,7 +28,7 @@ USERS = [  # username, name, agency, roles
     ("secrecy1", "刘洋", "DEMO", ["secrecy_reviewer"]),
     ("legal1", "周敏", "DEMO", ["legal"]),
     ("supervisor1", "孙伟", "SZF", ["supervisor"]),
-    ("admin", "系统管理员", "DEMO", ["admin"]),
+    ("admin", "机关管理员", "DEMO", ["admin"]),
     ("platform1", "钱平台", None, ["platform_admin"]),  # the deployment's administrator: no agency grant
 ]
 PEOPLE = [

@@ -47,7 +47,7 @@ def _agency_view(a: Agency, with_settings: bool = True) -> dict:
 
 
 @router.get("/agencies", summary="机关列表",
-            description="机关管理员：本人担任系统管理员的机关及其设置；平台管理员：全部机关。推送密钥从不返回，"
+            description="机关管理员：本人管理的机关及其设置；平台管理员：全部机关。推送密钥从不返回，"
                         "只说明是否已设置（`webhook_secret_set`）。")
 def agencies(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
     rows = session.exec(select(Agency).order_by(Agency.id)).all()
@@ -93,8 +93,8 @@ class AgencyPatch(CleanModel):
 
 
 @router.patch("/agencies/{agency_id}", summary="修改机关及其设置",
-              description="该机关的系统管理员修改其设置；机关名称和主管部门由平台管理员修改；"
-                          "“收费报主管部门核准”由主管部门的系统管理员或平台管理员修改。")
+              description="该机关的机关管理员修改其设置；机关名称和主管部门由平台管理员修改；"
+                          "“收费报主管部门核准”由主管部门的机关管理员或平台管理员修改。")
 def patch_agency(agency_id: Id, body: AgencyPatch, request: Request, p: Principal = Admin,
                  session: Session = Depends(get_session)) -> dict:
     agency = admin_ops.update_agency(session, p.actor, origin(request), agency_id, body.model_dump(exclude_none=True))
@@ -112,7 +112,7 @@ def _user_view(session: Session, user: User, p: Principal | None = None) -> dict
 
 
 @router.get("/users", summary="用户列表",
-            description="本人担任系统管理员的机关的用户（平台管理员：全部用户）；`manageable` 表示本人能否管理该用户。")
+            description="本人担任机关管理员的机关的用户（平台管理员：全部用户）；`manageable` 表示本人能否管理该用户。")
 def users(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
     q = select(User).order_by(User.id)
     if not p.actor.platform_admin:
@@ -147,7 +147,7 @@ def create_user(body: UserBody, request: Request, p: Principal = Admin, session:
 
 
 @router.post("/users/{user_id}/roles", status_code=201, summary="授予角色",
-             description="须担任该机关的系统管理员，且该用户的全部角色都在本人管理的机关；不能为本人授予角色。")
+             description="须担任该机关的机关管理员，且该用户的全部角色都在本人管理的机关；不能为本人授予角色。")
 def add_role(user_id: Id, body: GrantBody, request: Request, p: Principal = Admin,
              session: Session = Depends(get_session)) -> dict:
     user = admin_ops.grant_role(session, p.actor, origin(request), user_id, body.agency_id, body.role)

@@ -449,7 +449,7 @@ def admin_page(request: Request) -> Response:
         if p is None:
             return login_redirect(request)
         if not is_administrator(p.actor):
-            return render(request, "error.html", p, status=403, message="需要系统管理员或平台管理员角色")
+            return render(request, "error.html", p, status=403, message="需要机关管理员或平台管理员角色")
         return render(request, "admin.html", p, **_admin_ctx(s, p))
 
 
@@ -489,7 +489,7 @@ async def admin_op(request: Request, op: str) -> Response:
             if p is None:
                 return login_redirect(request)
             if not is_administrator(p.actor) or not csrf_ok(p, form.get(CSRF_FIELD)):
-                return render(request, "error.html", p, status=403, message="需要系统管理员或平台管理员角色，或表单已过期")
+                return render(request, "error.html", p, status=403, message="需要机关管理员或平台管理员角色，或表单已过期")
             where = request_origin(request)
             kind, _, ident = op.partition("-")
             target = int_or(ident, 0)

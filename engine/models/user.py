@@ -27,7 +27,7 @@ ROLE_ZH = {
     "secrecy_reviewer": "保密审查员",
     "legal": "法制审核",
     "supervisor": "主管部门",
-    "admin": "系统管理员",
+    "admin": "机关管理员",
     "platform_admin": "平台管理员",
     "system": "系统",
 }
