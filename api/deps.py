@@ -74,11 +74,11 @@ def _touch(token: str) -> None:
 
 
 def requires(*roles: str):
-    """A route for holders of one of ``roles`` in at least one agency (the route then checks which)."""
+    """A route for holders of one of ``roles`` in at least one agency, or of ``platform_admin`` (the
+    deployment-wide flag) when listed (the route then checks which agency)."""
 
     async def dependency(p: Principal = Depends(current)) -> Principal:
-        held = {role for _, role in p.actor.grants}
-        if not held & set(roles):
+        if not any(p.actor.holds(role) for role in roles):
             from engine.models.user import ROLE_ZH
 
             raise Forbidden(f"需要以下角色之一：{'、'.join(ROLE_ZH[r] for r in roles)}")
@@ -86,6 +86,15 @@ def requires(*roles: str):
 
     dependency.required_roles = roles  # read by the authorisation matrix test
     return dependency
+
+
+def request_origin(request: Request):
+    """Where a request came from, for the admin audit log."""
+    from engine.admin_audit import Origin
+
+    from .client import client_address, user_agent
+
+    return Origin(ip=client_address(request), user_agent=user_agent(request))
 
 
 async def today() -> date:

@@ -16,6 +16,8 @@ class Actor:
     name: str
     grants: frozenset[tuple[int, str]]  # (agency_id, role)
     is_system: bool = False
+    platform_admin: bool = False  # the deployment's administrator: agencies, calendar, users — not cases
+
 
     @classmethod
     def system(cls) -> "Actor":
@@ -36,10 +38,21 @@ class Actor:
     def agencies(self) -> set[int]:
         return {agency_id for agency_id, _ in self.grants}
 
+    def admin_of(self) -> set[int]:
+        """The agencies this actor administers (holds ``admin`` in)."""
+        return {agency_id for agency_id, role in self.grants if role == "admin"}
+
+    def holds(self, role: str) -> bool:
+        """Holds ``role`` somewhere; ``platform_admin`` is the deployment-wide flag, not a grant."""
+        if role == "platform_admin":
+            return self.platform_admin
+        return any(r == role for _, r in self.grants)
+
 
 def load_actor(session: Session, user_id: int) -> Actor:
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise NotFound("用户不存在或已停用")
     grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)).all()
-    return Actor(user.id, user.display_name, frozenset((g.agency_id, g.role) for g in grants))
+    return Actor(user.id, user.display_name, frozenset((g.agency_id, g.role) for g in grants),
+                 platform_admin=user.platform_admin)

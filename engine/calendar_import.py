@@ -20,6 +20,7 @@ from calendars import CalendarFileInvalid, ImportedYear, YearSchedule, read_cale
 from calendars.datafile import parse_calendar_text
 
 from .actors import Actor
+from .admin_audit import Origin, record_admin_event
 from .calendar_change import import_cause, recompute_open_deadlines
 from .calendar_registry import build_registry, calendars_for, imported_origin, stored_stamp
 from .db import begin_write, is_postgres
@@ -62,7 +63,7 @@ def check_schedule(session: Session, content: str | bytes, origin: str) -> YearS
 
 
 def import_schedule(session: Session, actor: Actor, content: str | bytes, *, today: date,
-                    origin: str = "上传的日历文件") -> CalendarImport:
+                    origin: str = "上传的日历文件", client: Origin | None = None) -> CalendarImport:
     """Validate and store a year's schedule (YAML), recompute the open deadlines; one transaction,
     committed at the end. Raises CalendarFileInvalid (every problem with its line) and stores nothing."""
     text = decode_upload(content, origin)
@@ -90,10 +91,12 @@ def import_schedule(session: Session, actor: Actor, content: str | bytes, *, tod
         # Raises when a stored regional layer now repeats a national holiday of the new national year.
         registry = build_registry(_as_years([r for r in rows if r is not previous] + [row]))
         changes = recompute_open_deadlines(session, registry, today, cause=import_cause(row))
-        # ADMIN AUDIT HOOK — the admin event of this import belongs here, in this transaction (committed
-        # with it or not at all): actor, action "calendar_import", agency_id None (platform-wide), target
-        # f"calendar/{row.region}/{row.year}", details row.id, row.sha256, row.source, previous.id if
-        # previous else None, len(changes).
+        client = client or Origin()
+        record_admin_event(session, actor, "calendar_import", agency_id=None,
+                           target=f"{row.year}年放假安排（{row.region}）", ip=client.ip, user_agent=client.user_agent,
+                           details={"schedule_id": row.id, "year": row.year, "region": row.region,
+                                    "source": row.source, "sha256": row.sha256, "origin": origin,
+                                    "replaced": previous.id if previous else None, "recomputed": len(changes)})
         stamp = stored_stamp(session)
     calendars_for(session.get_bind()).adopt(registry, stamp)
     return CalendarImport(registry.schedule(row.year, row.region), row.id, previous is not None, False, changes)

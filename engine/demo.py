@@ -18,6 +18,7 @@ from calendars import CalendarRegistry
 from . import admin, services
 from .actors import Actor, load_actor
 from .models import Agency, Letter
+from .passwords import check_password_policy
 
 USERS = [  # username, name, agency, roles
     ("clerk1", "李明", "DEMO", ["clerk"]),
@@ -27,7 +28,8 @@ USERS = [  # username, name, agency, roles
     ("secrecy1", "刘洋", "DEMO", ["secrecy_reviewer"]),
     ("legal1", "周敏", "DEMO", ["legal"]),
     ("supervisor1", "孙伟", "SZF", ["supervisor"]),
-    ("admin", "系统管理员", "DEMO", ["admin"]),
+    ("admin", "机关管理员", "DEMO", ["admin"]),
+    ("platform1", "钱平台", None, ["platform_admin"]),  # the deployment's administrator: no agency grant
 ]
 PEOPLE = [
     {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805061234",
@@ -140,6 +142,9 @@ class Demo:
 def create_demo(session_factory: Callable[[], Session], registry: CalendarRegistry, hooks: dict, today: date,
                 password: str | None = None) -> dict[str, str]:
     """Create the demo; returns username → password (random unless one is given)."""
+    if password is not None:  # refused before anything is written
+        for username, *_ in USERS:
+            check_password_policy(password, username)
     demo = Demo(session_factory, registry, hooks, today)
     passwords: dict[str, str] = {}
     with session_factory() as s:
@@ -151,9 +156,11 @@ def create_demo(session_factory: Callable[[], Session], registry: CalendarRegist
         agencies = {a.code: a for a in s.exec(select(Agency)).all()}
         for username, name, code, roles in USERS:
             pw = password or secrets.token_urlsafe(9)
-            user = admin.create_user(s, username=username, display_name=name, password=pw)
+            user = admin.create_user(s, username=username, display_name=name, password=pw,
+                                     platform_admin="platform_admin" in roles)
             for role in roles:
-                admin.grant(s, user, agencies[code], role)
+                if role != "platform_admin":
+                    admin.grant(s, user, agencies[code], role)
             if username == "admin":
                 admin.grant(s, user, gov, "admin")
             demo.users[username] = user.id

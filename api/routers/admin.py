@@ -1,42 +1,57 @@
-"""Administration: agencies and their settings, users and their roles (admins of an agency)."""
+"""Administration: agencies and their settings, users and their roles, the admin audit log.
+
+Who may do what is decided in engine.admin_rights (agency admins: their own agencies and users whose
+every grant lies there; the platform admin: agencies, the calendar and every user)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import ConfigDict, Field
 from sqlmodel import Session, select
 
-from engine.validation import CleanModel
-from engine import admin
-from engine.auth import revoke_all_tokens
-from engine.db import begin_write
-from engine.errors import Forbidden, InputError, NotFound
-from engine.models import Agency, AgencySettings, RoleGrant, User
+from engine import admin_ops
+from engine.admin_audit import ACTIONS, list_admin_events
+from engine.admin_rights import may_manage_user, visible_settings
+from engine.deadline import parse_date
+from engine.models import Agency, RoleGrant, User
 from engine.models.user import ROLE_ZH
-from engine.passwords import hash_password
+from engine.validation import CleanModel
 
 from ..deps import Principal, get_session, requires
+from ..deps import request_origin as origin
 
 router = APIRouter(prefix="/admin", tags=["管理"])
-Admin = Depends(requires("admin"))
+Admin = Depends(requires("admin", "platform_admin"))
+Platform = Depends(requires("platform_admin"))
+AuditReader = Depends(requires("legal", "platform_admin"))
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _admin_agencies(p: Principal) -> set[int]:
-    return {aid for aid, role in p.actor.grants if role == "admin"}
+def public_settings(agency: Agency) -> dict:
+    """The settings as shown: the webhook secret is write-only (only whether one is set)."""
+    settings = agency.options.model_dump()
+    settings["webhook_secret_set"] = bool(settings.pop("webhook_secret"))
+    return settings
 
 
-def _agency_view(a: Agency) -> dict:
-    return {"id": a.id, "code": a.code, "name": a.name, "region": a.region,
+def _agency_view(a: Agency, with_settings: bool = True) -> dict:
+    view = {"id": a.id, "code": a.code, "name": a.name, "region": a.region,
             "competent_department_id": a.competent_department_id, "review_body": a.review_body, "court": a.court,
-            "address": a.address, "contact": a.contact, "settings": a.options.model_dump()}
+            "address": a.address, "contact": a.contact}
+    if with_settings:
+        view["settings"] = public_settings(a)
+    return view
 
 
-@router.get("/agencies", summary="机关列表")
+@router.get("/agencies", summary="机关列表",
+            description="机关管理员：本人管理的机关及其设置；平台管理员：全部机关。推送密钥从不返回，"
+                        "只说明是否已设置（`webhook_secret_set`）。")
 def agencies(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
-    return [_agency_view(a) for a in session.exec(select(Agency).order_by(Agency.id)).all()]
+    rows = session.exec(select(Agency).order_by(Agency.id)).all()
+    return [_agency_view(a) for a in rows if visible_settings(p.actor, a)]
 
 
 class AgencyBody(CleanModel):
@@ -51,18 +66,16 @@ class AgencyBody(CleanModel):
     court: str = Field(default="", max_length=200)
     address: str = Field(default="", max_length=300)
     contact: str = Field(default="", max_length=200)
-    settings: AgencySettings | None = None
+    settings: dict | None = Field(default=None, description="机关设置（AgencySettings），未给出的取默认值")
 
 
-@router.post("/agencies", status_code=201, summary="新增机关")
-def create_agency(body: AgencyBody, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    from engine.calendar_registry import get_registry
-
-    get_registry().check_region(body.region)
-    agency = admin.create_agency(session, code=body.code, name=body.name, competent_department=body.competent_department,
-                                 settings=body.settings.model_dump() if body.settings else None, region=body.region,
-                                 review_body=body.review_body, court=body.court, address=body.address, contact=body.contact)
-    session.commit()
+@router.post("/agencies", status_code=201, summary="新增机关（平台管理员）")
+def create_agency(body: AgencyBody, request: Request, p: Principal = Platform,
+                  session: Session = Depends(get_session)) -> dict:
+    agency = admin_ops.create_agency(session, p.actor, origin(request), code=body.code, name=body.name,
+                                     competent_department=body.competent_department, settings=body.settings,
+                                     region=body.region, review_body=body.review_body, court=body.court,
+                                     address=body.address, contact=body.contact)
     return _agency_view(agency)
 
 
@@ -70,6 +83,8 @@ class AgencyPatch(CleanModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     region: str | None = Field(default=None, max_length=32)
+    competent_department: str | None = Field(default=None, max_length=32,
+                                             description="主管部门的机关代码，空字符串表示无（平台管理员）")
     review_body: str | None = Field(default=None, max_length=200)
     court: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=300)
@@ -77,44 +92,33 @@ class AgencyPatch(CleanModel):
     settings: dict | None = Field(default=None, description="只需给出要修改的设置项")
 
 
-@router.patch("/agencies/{agency_id}", summary="修改机关及其设置", description="只有该机关的系统管理员可以修改。")
-def patch_agency(agency_id: Id, body: AgencyPatch, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("机关不存在")
-    if agency_id not in _admin_agencies(p):
-        raise Forbidden("只有该机关的系统管理员可以修改其设置")
-    data = body.model_dump(exclude_none=True)
-    if "region" in data:
-        from engine.calendar_registry import get_registry
-
-        try:
-            get_registry().check_region(data["region"])
-        except Exception as exc:  # noqa: BLE001 - UnknownRegion
-            raise InputError(str(exc), field="region") from None
-    if "settings" in data:
-        from engine.validation import parse
-
-        merged = parse(AgencySettings, {**agency.options.model_dump(), **data.pop("settings")})
-        agency.settings = merged.model_dump(exclude_defaults=True)
-    for key, value in data.items():
-        setattr(agency, key, value)
-    session.add(agency)
-    session.commit()
-    return _agency_view(agency)
+@router.patch("/agencies/{agency_id}", summary="修改机关及其设置",
+              description="该机关的机关管理员修改其设置；机关名称和主管部门由平台管理员修改；"
+                          "“收费报主管部门核准”由主管部门的机关管理员或平台管理员修改。")
+def patch_agency(agency_id: Id, body: AgencyPatch, request: Request, p: Principal = Admin,
+                 session: Session = Depends(get_session)) -> dict:
+    agency = admin_ops.update_agency(session, p.actor, origin(request), agency_id, body.model_dump(exclude_none=True))
+    return _agency_view(agency, with_settings=visible_settings(p.actor, agency))
 
 
-def _user_view(session: Session, user: User) -> dict:
+def _user_view(session: Session, user: User, p: Principal | None = None) -> dict:
     grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)).all()
-    return {"id": user.id, "username": user.username, "name": user.display_name, "active": user.active,
+    view = {"id": user.id, "username": user.username, "name": user.display_name, "active": user.active,
+            "platform_admin": user.platform_admin,
             "roles": [{"id": g.id, "agency_id": g.agency_id, "role": g.role, "role_label": ROLE_ZH[g.role]} for g in grants]}
+    if p is not None:
+        view["manageable"] = may_manage_user(p.actor, user, {g.agency_id for g in grants})
+    return view
 
 
-@router.get("/users", summary="用户列表", description="本人担任系统管理员的机关的用户。")
+@router.get("/users", summary="用户列表",
+            description="本人担任机关管理员的机关的用户（平台管理员：全部用户）；`manageable` 表示本人能否管理该用户。")
 def users(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
-    ids = _admin_agencies(p)
-    user_ids = set(session.exec(select(RoleGrant.user_id).where(RoleGrant.agency_id.in_(ids))).all())
-    return [_user_view(session, u) for u in session.exec(select(User).where(User.id.in_(user_ids)).order_by(User.id)).all()]
+    q = select(User).order_by(User.id)
+    if not p.actor.platform_admin:
+        ids = p.actor.admin_of()
+        q = q.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.agency_id.in_(ids))))
+    return [_user_view(session, u, p) for u in session.exec(q).all()]
 
 
 class GrantBody(CleanModel):
@@ -128,66 +132,69 @@ class UserBody(CleanModel):
         "username": "clerk3", "name": "吴经办", "password": "a-long-password", "roles": [{"agency_id": 2, "role": "clerk"}]}]})
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(min_length=1, max_length=256, description="至少10位，不能包含用户名，不能全为同一字符")
     roles: list[GrantBody] = Field(default_factory=list, max_length=20)
+    platform_admin: bool = Field(default=False, description="设为平台管理员（仅平台管理员可设）")
 
 
-def _check_admin_of(p: Principal, agency_id: int) -> None:
-    if agency_id not in _admin_agencies(p):
-        raise Forbidden("只能为本人担任系统管理员的机关授予角色")
+@router.post("/users", status_code=201, summary="新增用户",
+             description="机关管理员须为新用户授予至少一个本人所管理机关的角色。")
+def create_user(body: UserBody, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
+    user = admin_ops.create_user(session, p.actor, origin(request), username=body.username, display_name=body.name,
+                                 password=body.password, roles=[(g.agency_id, g.role) for g in body.roles],
+                                 platform_admin=body.platform_admin)
+    return _user_view(session, user, p)
 
 
-@router.post("/users", status_code=201, summary="新增用户")
-def create_user(body: UserBody, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    for g in body.roles:
-        _check_admin_of(p, g.agency_id)
-    user = admin.create_user(session, username=body.username, display_name=body.name, password=body.password)
-    for g in body.roles:
-        agency = session.get(Agency, g.agency_id)
-        if agency is None:
-            raise NotFound("机关不存在")
-        admin.grant(session, user, agency, g.role)
-    session.commit()
-    return _user_view(session, user)
-
-
-@router.post("/users/{user_id}/roles", status_code=201, summary="授予角色")
-def add_role(user_id: Id, body: GrantBody, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    _check_admin_of(p, body.agency_id)
-    user, agency = session.get(User, user_id), session.get(Agency, body.agency_id)
-    if user is None or agency is None:
-        raise NotFound("用户或机关不存在")
-    admin.grant(session, user, agency, body.role)
-    session.commit()
-    return _user_view(session, user)
+@router.post("/users/{user_id}/roles", status_code=201, summary="授予角色",
+             description="须担任该机关的机关管理员，且该用户的全部角色都在本人管理的机关；不能为本人授予角色。")
+def add_role(user_id: Id, body: GrantBody, request: Request, p: Principal = Admin,
+             session: Session = Depends(get_session)) -> dict:
+    user = admin_ops.grant_role(session, p.actor, origin(request), user_id, body.agency_id, body.role)
+    return _user_view(session, user, p)
 
 
 @router.delete("/users/{user_id}/roles/{grant_id}", summary="收回角色")
-def remove_role(user_id: Id, grant_id: Id, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    grant = session.get(RoleGrant, grant_id)
-    if grant is None or grant.user_id != user_id:
-        raise NotFound("授权不存在")
-    _check_admin_of(p, grant.agency_id)
-    session.delete(grant)
-    session.commit()
-    return _user_view(session, session.get(User, user_id))
+def remove_role(user_id: Id, grant_id: Id, request: Request, p: Principal = Admin,
+                session: Session = Depends(get_session)) -> dict:
+    user = admin_ops.revoke_role(session, p.actor, origin(request), user_id, grant_id)
+    return _user_view(session, user, p)
 
 
 class PasswordBody(CleanModel):
     model_config = ConfigDict(extra="forbid")
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(min_length=1, max_length=256, description="至少10位，不能包含用户名，不能全为同一字符")
 
 
 @router.post("/users/{user_id}/password", summary="重设密码", description="重设后该用户的全部登录失效。")
-def set_password(user_id: Id, body: PasswordBody, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
-    digest = hash_password(body.password)  # argon2 (~0.3 s) before the write lock, not inside it
-    with begin_write(session):
-        user = session.get(User, user_id)
-        if user is None:
-            raise NotFound("用户不存在")
-        agencies = set(session.exec(select(RoleGrant.agency_id).where(RoleGrant.user_id == user_id)).all())
-        if not agencies & _admin_agencies(p):
-            raise Forbidden("只能为本机关的用户重设密码")
-        user.password_hash = digest
-        revoke_all_tokens(session, user.id)
+def set_password(user_id: Id, body: PasswordBody, request: Request, p: Principal = Admin,
+                 session: Session = Depends(get_session)) -> dict:
+    admin_ops.reset_password(session, p.actor, origin(request), user_id, body.password)
     return {"status": "ok"}
+
+
+@router.post("/users/{user_id}/deactivate", summary="停用账号", description="停用后该用户的全部登录立即失效，不能再登录。")
+def deactivate(user_id: Id, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
+    return _user_view(session, admin_ops.set_active(session, p.actor, origin(request), user_id, False), p)
+
+
+@router.post("/users/{user_id}/activate", summary="启用账号")
+def activate(user_id: Id, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
+    return _user_view(session, admin_ops.set_active(session, p.actor, origin(request), user_id, True), p)
+
+
+@router.get("/audit", summary="管理日志",
+            description="用户、角色、机关设置和放假安排的变更记录（只增不改）。法制审核人员看本机关的记录，平台管理员看全部。"
+                        f"操作类型：{'、'.join(f'{k}（{v}）' for k, v in ACTIONS.items())}。")
+def audit(p: Principal = AuditReader, session: Session = Depends(get_session),
+          agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="机关")] = None,
+          start: Annotated[str | None, Query(alias="from", description="开始日期（含）")] = None,
+          end: Annotated[str | None, Query(alias="to", description="结束日期（含）")] = None,
+          action: Annotated[str | None, Query(max_length=32, description="操作类型")] = None,
+          page: Annotated[int, Query(ge=1, le=10000)] = 1,
+          page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
+    first: date | None = parse_date(start, "开始日期") if start else None
+    last: date | None = parse_date(end, "结束日期") if end else None
+    return list_admin_events(session, p.actor, agency_id=agency_id, start=first, end=last, action=action or None,
+                             page=page, page_size=page_size)
+

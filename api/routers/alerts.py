@@ -20,7 +20,7 @@ router = APIRouter(prefix="/alerts", tags=["提醒"])
 
 def _visible(session: Session, p: Principal):
     agencies = visible_agency_ids(session, p.actor)
-    is_admin = any(role == "admin" for _, role in p.actor.grants)
+    is_admin = p.actor.platform_admin or any(role == "admin" for _, role in p.actor.grants)
     conds = [Alert.user_id == p.user.id, (Alert.user_id.is_(None)) & (Alert.agency_id.in_(agencies))]
     if is_admin:
         conds.append(Alert.agency_id.is_(None))

@@ -45,6 +45,7 @@ def me_payload(session: Session, p: Principal) -> dict:
     agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({g.agency_id for g in grants}))).all()}
     return {
         "id": p.user.id, "username": p.user.username, "name": p.user.display_name,
+        "platform_admin": p.actor.platform_admin,
         "roles": [{"agency_id": g.agency_id, "agency_code": agencies[g.agency_id].code,
                    "agency_name": agencies[g.agency_id].name, "role": g.role, "role_label": ROLE_ZH[g.role]}
                   for g in grants],

@@ -47,14 +47,17 @@ def deadline(
     return answer(registry, req, today=as_of, with_explanation=True)
 
 
-@router.post("/import", summary="导入一年的放假安排（管理员）",
+@router.post("/import", summary="导入一年的放假安排（平台管理员）",
              description="请求体为 YAML 文本（格式见 README）。全部校验通过才存入数据库（同一地区、年份的旧版本保留备查），"
-                         "并在同一事务中重新计算未办结申请的期限；否则返回 422，`problems` 列出每处错误及行号，不保存任何数据。",
+                         "并在同一事务中重新计算未办结申请的期限、记入管理日志；否则返回 422，`problems` 列出每处错误及行号，"
+                         "不保存任何数据。",
              openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
-async def import_year(request: Request, p=Depends(requires("admin")), day: date = Depends(today_dep)) -> dict:
+async def import_year(request: Request, p=Depends(requires("platform_admin")), day: date = Depends(today_dep)) -> dict:
     from fastapi.concurrency import run_in_threadpool
 
     from engine.calendar_import import import_schedule
+
+    from ..deps import request_origin
     from engine.db import new_session
     from engine.errors import InputError
 
@@ -64,7 +67,7 @@ async def import_year(request: Request, p=Depends(requires("admin")), day: date 
 
     def work():
         with new_session() as session:
-            return import_schedule(session, p.actor, body, today=day)
+            return import_schedule(session, p.actor, body, today=day, client=request_origin(request))
 
     result = await run_in_threadpool(work)
     s = result.schedule

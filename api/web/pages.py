@@ -29,7 +29,7 @@ from engine.states import EVENTS, OPEN_STATES, STATES
 
 from ..client import client_address, user_agent
 from ..csrf import CSRF_HEADER
-from ..deps import SESSION_COOKIE
+from ..deps import SESSION_COOKIE, request_origin
 from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
 
@@ -425,20 +425,60 @@ def reports(request: Request) -> Response:
         return render(request, "reports.html", p, agencies=agencies, agency=agency, year=year, kind=kind, inner=inner)
 
 
+def _admin_ctx(s, p) -> dict:
+    """What the admin page shows this administrator (engine.admin_rights decides each part)."""
+    from engine.admin_rights import may_manage_user, may_set_fee_approval, user_agencies, visible_settings
+
+    agencies = [a for a in s.exec(select(Agency).order_by(Agency.id)).all() if visible_settings(p.actor, a)]
+    q = select(User).order_by(User.username)
+    if not p.actor.platform_admin:
+        q = q.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.agency_id.in_(p.actor.admin_of()))))
+    users = []
+    for u in s.exec(q).all():
+        grants = s.exec(select(RoleGrant).where(RoleGrant.user_id == u.id)).all()
+        users.append({"user": u, "grants": grants,
+                      "manageable": may_manage_user(p.actor, u, user_agencies(s, u.id))})
+    all_names = {a.id: a.name for a in s.exec(select(Agency)).all()}
+    grantable = [a for a in agencies if p.actor.platform_admin or a.id in p.actor.admin_of()]
+    return {"agencies": agencies, "users": users, "all_names": all_names, "grantable": grantable,
+            "fee_switch": {a.id: may_set_fee_approval(p.actor, a) for a in agencies},
+            "platform": p.actor.platform_admin, "years": get_registry().years(), "role_names": ROLE_ZH,
+            "problems": None}
+
+
 @router.get("/admin")
 def admin_page(request: Request) -> Response:
+    from engine.admin_rights import is_administrator
+
     with new_session() as s:
         p = principal(request, s)
         if p is None:
             return login_redirect(request)
-        admin_of = {aid for aid, r in p.actor.grants if r == "admin"}
-        if not admin_of:
-            return render(request, "error.html", p, status=403, message="需要系统管理员角色")
-        agencies = s.exec(select(Agency).order_by(Agency.id)).all()
-        grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
-            RoleGrant.agency_id.in_(admin_of)).order_by(User.username)).all()
-        return render(request, "admin.html", p, agencies=agencies, grants=grants, admin_of=admin_of,
-                      years=get_registry().years(), role_names=ROLE_ZH, problems=None)
+        if not is_administrator(p.actor):
+            return render(request, "error.html", p, status=403, message="需要机关管理员或平台管理员角色")
+        return render(request, "admin.html", p, **_admin_ctx(s, p))
+
+
+AGENCY_FLAGS = ("legal_review_required", "fee_approval_by_supervisor", "acknowledgement_letter", "fee_pauses_clock",
+                "roll_non_working_receipt")
+
+
+def _agency_changes(form, p, agency) -> dict:
+    """The agency form as changes: the fee 核准 box is read only from those who may change it (others see
+    it disabled, and a disabled box is not submitted); a blank secret keeps the current one."""
+    from engine.admin_rights import may_set_fee_approval
+
+    flags = [k for k in AGENCY_FLAGS if k != "fee_approval_by_supervisor" or may_set_fee_approval(p.actor, agency)]
+    settings = {k: form.get(k) == "on" for k in flags}
+    settings["correction_period_days"] = str(form.get("correction_period_days", "15"))
+    settings["webhook_url"] = str(form.get("webhook_url", "")).strip()
+    if str(form.get("webhook_secret", "")):
+        settings["webhook_secret"] = str(form.get("webhook_secret"))
+    changes = {k: str(form.get(k, "")).strip() for k in ("review_body", "court", "address", "contact")}
+    if p.actor.platform_admin:
+        changes["name"] = str(form.get("name", agency.name)).strip() or agency.name
+        changes["competent_department"] = str(form.get("competent_department", "")).strip()
+    return {**changes, "settings": settings}
 
 
 @router.post("/admin/{op}")
@@ -446,66 +486,62 @@ async def admin_op(request: Request, op: str) -> Response:
     form = await request.form()
 
     def work():
-
         from calendars import CalendarFileInvalid
-        from engine import admin as admin_svc
+        from engine import admin_ops
+        from engine.admin_rights import is_administrator
 
         with new_session() as s:
             p = principal(request, s)
             if p is None:
                 return login_redirect(request)
-            admin_of = {aid for aid, r in p.actor.grants if r == "admin"}
-            if not admin_of or not csrf_ok(p, form.get(CSRF_FIELD)):
-                return render(request, "error.html", p, status=403, message="需要系统管理员角色，或表单已过期")
+            if not is_administrator(p.actor) or not csrf_ok(p, form.get(CSRF_FIELD)):
+                return render(request, "error.html", p, status=403, message="需要机关管理员或平台管理员角色，或表单已过期")
+            where = request_origin(request)
+            kind, _, ident = op.partition("-")
+            target = int_or(ident, 0)
             try:
                 if op == "user":
                     agency_id = int_or(form.get("agency_id"), 0)
-                    if agency_id not in admin_of:
-                        raise DomainError("只能为本人担任系统管理员的机关添加用户")
-                    user = admin_svc.create_user(s, username=str(form.get("username", "")).strip(),
-                                                 display_name=str(form.get("name", "")).strip(), password=str(form.get("password", "")))
-                    admin_svc.grant(s, user, s.get(Agency, agency_id), str(form.get("role", "")))
-                    s.commit()
+                    roles = [(agency_id, str(form.get("role", "")))] if agency_id else []
+                    user = admin_ops.create_user(s, p.actor, where, username=str(form.get("username", "")).strip(),
+                                                 display_name=str(form.get("name", "")).strip(),
+                                                 password=str(form.get("password", "")), roles=roles,
+                                                 platform_admin=form.get("platform_admin") == "on")
                     return with_msg("/admin", f"已添加用户 {user.username}")
                 if op == "grant":
-                    agency_id = int_or(form.get("agency_id"), 0)
-                    if agency_id not in admin_of:
-                        raise DomainError("只能为本人担任系统管理员的机关授予角色")
-                    user = s.exec(select(User).where(User.username == str(form.get("username", "")).strip())).first()
-                    if user is None:
-                        raise DomainError("用户不存在")
-                    admin_svc.grant(s, user, s.get(Agency, agency_id), str(form.get("role", "")))
-                    s.commit()
+                    user = admin_ops.user_by_name(s, str(form.get("username", "")).strip())
+                    admin_ops.grant_role(s, p.actor, where, user.id, int_or(form.get("agency_id"), 0),
+                                         str(form.get("role", "")))
                     return with_msg("/admin", f"已授予 {user.username} 角色")
-                if op.startswith("agency-"):
-                    from engine.models import AgencySettings
-                    from engine.validation import parse
-
-                    agency = s.get(Agency, int(op.split("-", 1)[1]) if op.split("-", 1)[1].isdigit() else 0)
-                    if agency is None or agency.id not in admin_of:
-                        raise DomainError("只能修改本人担任系统管理员的机关")
-                    for key in ("review_body", "court", "address", "contact"):
-                        setattr(agency, key, str(form.get(key, "")).strip())
-                    flags = {k: form.get(k) == "on" for k in ("legal_review_required", "fee_approval_by_supervisor",
-                                                              "acknowledgement_letter", "fee_pauses_clock",
-                                                              "roll_non_working_receipt")}
-                    merged = parse(AgencySettings, {**agency.options.model_dump(), **flags,
-                                                    "correction_period_days": str(form.get("correction_period_days", "15"))})
-                    agency.settings = merged.model_dump(exclude_defaults=True)
-                    s.add(agency)
-                    s.commit()
+                if kind == "revoke":
+                    user = admin_ops.revoke_role(s, p.actor, where, int_or(form.get("user_id"), 0), target)
+                    return with_msg("/admin", f"已收回 {user.username} 的角色")
+                if kind == "password":
+                    user = admin_ops.reset_password(s, p.actor, where, target, str(form.get("password", "")))
+                    return with_msg("/admin", f"已重设 {user.username} 的密码，其全部登录已失效")
+                if kind in ("deactivate", "activate"):
+                    user = admin_ops.set_active(s, p.actor, where, target, kind == "activate")
+                    return with_msg("/admin", f"已{'启用' if kind == 'activate' else '停用'}账号 {user.username}")
+                if op == "new-agency":
+                    agency = admin_ops.create_agency(
+                        s, p.actor, where, code=str(form.get("code", "")).strip(), name=str(form.get("name", "")).strip(),
+                        competent_department=str(form.get("competent_department", "")).strip() or None)
+                    return with_msg("/admin", f"已新增机关 {agency.name}")
+                if kind == "agency":
+                    agency = s.get(Agency, target)
+                    if agency is None:
+                        raise DomainError("机关不存在")
+                    agency = admin_ops.update_agency(s, p.actor, where, agency.id, _agency_changes(form, p, agency))
                     return with_msg("/admin", f"已保存 {agency.name} 的设置")
                 if op == "calendar":
                     from engine.calendar_import import import_schedule
 
-                    result = import_schedule(s, p.actor, str(form.get("content", "")), today=local_today())
+                    admin_ops.check_calendar_import(p.actor)
+                    result = import_schedule(s, p.actor, str(form.get("content", "")), today=local_today(), client=where)
                     return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(result.changes)}件申请的期限已重新计算")
             except CalendarFileInvalid as exc:
-                agencies = s.exec(select(Agency).order_by(Agency.id)).all()
-                grants = s.exec(select(RoleGrant, User).join(User, User.id == RoleGrant.user_id).where(
-                    RoleGrant.agency_id.in_(admin_of))).all()
-                return render(request, "admin.html", p, status=422, agencies=agencies, grants=grants, admin_of=admin_of,
-                              years=get_registry().years(), role_names=ROLE_ZH, problems=exc.problems, content=str(form.get("content", "")))
+                return render(request, "admin.html", p, status=422, **{**_admin_ctx(s, p), "problems": exc.problems},
+                              content=str(form.get("content", "")))
             except DomainError as exc:
                 s.rollback()
                 return with_msg("/admin", exc.message, bad=True)
@@ -513,3 +549,29 @@ async def admin_op(request: Request, op: str) -> Response:
 
     return await run_in_threadpool(work)
 
+
+@router.get("/admin/audit")
+def admin_audit_page(request: Request) -> Response:
+    from engine.admin_audit import ACTIONS, list_admin_events, readable_agencies
+    from engine.deadline import parse_date
+
+    q = request.query_params
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        try:
+            allowed = readable_agencies(p.actor)
+            start = parse_date(q["from"], "开始日期") if q.get("from") else None
+            end = parse_date(q["to"], "结束日期") if q.get("to") else None
+            page = int_or(q.get("page"), 1) or 1
+            agency_id = int_or(q.get("agency"))
+            result = list_admin_events(s, p.actor, agency_id=agency_id, start=start, end=end,
+                                       action=q.get("action") or None, page=page, page_size=50)
+        except DomainError as exc:
+            return render(request, "error.html", p, status=exc.status, message=exc.message)
+        rows = s.exec(select(Agency).order_by(Agency.id)).all()
+        agencies = [a for a in rows if allowed is None or a.id in allowed]
+        names = {a.id: a.name for a in rows}
+        return render(request, "admin_audit.html", p, result=result, agencies=agencies, names=names, actions=ACTIONS,
+                      q={k: q.get(k, "") for k in ("agency", "from", "to", "action")}, page=page)

@@ -1,5 +1,6 @@
 """Tables (SQLModel), one module per concept. The domain rules live in the services, not here."""
 
+from .admin_event import AdminEvent
 from .agency import Agency, AgencySettings
 from .applicant import Applicant, mask_id, mask_phone
 from .auth import ApiToken, LoginFailure
@@ -12,6 +13,7 @@ from .user import ROLE_ZH, Role, RoleGrant, User
 __all__ = [
     "ROLE_ZH",
     "AccessLog",
+    "AdminEvent",
     "ApiToken",
     "LoginFailure",
     "Agency",

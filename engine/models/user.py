@@ -27,7 +27,8 @@ ROLE_ZH = {
     "secrecy_reviewer": "保密审查员",
     "legal": "法制审核",
     "supervisor": "主管部门",
-    "admin": "系统管理员",
+    "admin": "机关管理员",
+    "platform_admin": "平台管理员",
     "system": "系统",
 }
 
@@ -41,6 +42,10 @@ class User(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=255)
     email: str = Field(default="", max_length=200)  # for the daily digest
     active: bool = True
+    # The deployment-wide administrator (spec README "platform_admin"). A flag on the user, not a role
+    # grant: role_grants rows always belong to one agency and every visibility query reads them per
+    # agency, so a grant without an agency would leak into those queries; this power is not per agency.
+    platform_admin: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 

@@ -70,6 +70,14 @@ def api(isolated_settings, registry):
         from engine.models import Agency, User
 
         admin.grant(s, s.get(User, world.users["head2"]), s.get(Agency, world.agency_id), "admin")
+        # A second tenant's administrator, and the deployment's platform administrator (no agency grant).
+        other_admin = admin.create_user(s, username="other_admin", display_name="其他局管理员", password=None)
+        admin.grant(s, other_admin, s.get(Agency, world.other_agency_id), "admin")
+        platform = admin.create_user(s, username="platform", display_name="平台管理员", password=None,
+                                     platform_admin=True)
         s.commit()
+        world.users["other_admin"], world.users["platform"] = other_admin.id, platform.id
     tokens["admin"] = tokens["head2"]
+    tokens["other_admin"] = issue_token(engine, world.users["other_admin"])
+    tokens["platform"] = issue_token(engine, world.users["platform"])
     return Api(client, world, tokens)

@@ -88,12 +88,12 @@ def test_unknown_event_and_ids(api, app_id):
 
 def test_calendar_import_over_http(api):
     bad = "year: 2027\nsource: x\nworkdays:\n  - {date: 2027-02-16, name: 调休}\n"
-    r = api.client.post("/api/v1/calendar/import", content=bad.encode(), headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+    r = api.client.post("/api/v1/calendar/import", content=bad.encode(), headers=api.headers("platform", **{"Content-Type": "application/yaml"}))
     assert_refused(r, 422)
     assert "第4行" in r.json()["problems"][0]
     assert api.client.post("/api/v1/calendar/import", content=bad.encode(), headers=api.headers("clerk")).status_code == 403
     good = "year: 2027\nsource: 国办发明电〔2026〕测试号\nholidays:\n  - {date: 2027-01-01, name: 元旦}\n"
-    r = api.client.post("/api/v1/calendar/import", content=good.encode(), headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+    r = api.client.post("/api/v1/calendar/import", content=good.encode(), headers=api.headers("platform", **{"Content-Type": "application/yaml"}))
     assert r.status_code == 200 and r.json()["year"] == 2027
     assert api.client.get("/api/v1/calendar/2027").status_code == 200
 

@@ -70,3 +70,54 @@ def test_db_upgrade_check_and_user(isolated_settings):
     assert runner.invoke(app, ["user", "add", "wang", "--name", "王", "--agency", "NOPE", "--role", "clerk",
                                "--password", "long-enough-1"]).exit_code == 2
     assert runner.invoke(app, ["user", "set-password", "li", "--password", "another-pass-2"]).exit_code == 0
+
+
+def test_user_cli_password_policy_and_platform_admin(isolated_settings):
+    """``ogi user add/set-password`` apply the password policy (exit 2, Chinese); ``--platform-admin``
+    makes the deployment's administrator without an agency grant, and the admin audit log records it."""
+    from sqlmodel import select
+
+    from engine import admin
+    from engine.db import new_session
+    from engine.models import AdminEvent, User
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    with new_session() as s:
+        admin.create_agency(s, code="DEMO", name="示例局")
+        s.commit()
+    weak = runner.invoke(app, ["user", "add", "li", "--name", "李四", "--agency", "DEMO", "--role", "clerk",
+                               "--password", "short"])
+    assert weak.exit_code == 2 and "至少10位" in weak.stderr
+    same = runner.invoke(app, ["user", "add", "li", "--name", "李四", "--agency", "DEMO", "--role", "clerk",
+                               "--password", "li-is-my-name-1"])
+    assert same.exit_code == 2 and "用户名" in same.stderr
+    assert runner.invoke(app, ["user", "add", "boss", "--name", "平台", "--password", "long-enough-1"]).exit_code == 2
+    ok = runner.invoke(app, ["user", "add", "boss", "--name", "平台", "--platform-admin", "--password", "long-enough-1"])
+    assert ok.exit_code == 0 and "平台管理员" in ok.stdout
+    bad = runner.invoke(app, ["user", "set-password", "boss", "--password", "xxxxxxxxxxxx"])
+    assert bad.exit_code == 2 and "同一个字符" in bad.stderr
+    assert runner.invoke(app, ["user", "add", "wu", "--name", "吴", "--agency", "DEMO", "--role", "admin",
+                               "--password", "long-enough-1"]).exit_code == 0
+    promoted = runner.invoke(app, ["user", "platform-admin", "wu"])
+    assert promoted.exit_code == 0 and "已设为平台管理员" in promoted.stdout
+    assert runner.invoke(app, ["user", "platform-admin", "nobody"]).exit_code == 2
+    with new_session() as s:
+        assert s.exec(select(User).where(User.username == "boss")).one().platform_admin is True
+        assert s.exec(select(User).where(User.username == "wu")).one().platform_admin is True
+        assert [e.action for e in s.exec(select(AdminEvent)).all()] == ["user_create", "user_create",
+                                                                         "platform_admin_change"]
+
+
+def test_demo_refuses_a_weak_password(isolated_settings):
+    """``ogi demo --password`` with a password under the policy: a Chinese message and exit 2, nothing loaded."""
+    from sqlmodel import select
+
+    from engine.db import new_session
+    from engine.models import Agency
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    for weak, message in (("演示密码123", "至少10位"), ("admin-password-1", "用户名")):
+        result = runner.invoke(app, ["demo", "--password", weak])
+        assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+    with new_session() as s:
+        assert s.exec(select(Agency)).first() is None

@@ -15,8 +15,12 @@ def test_demo_covers_every_state(sqlite_db, registry):
     today = date(2026, 11, 20)
     passwords = create_demo(lambda: Session(sqlite_db, expire_on_commit=False), registry, make_hooks(), today,
                             password="demo-password-1")
-    assert set(passwords) >= {"clerk1", "head1", "secrecy1", "legal1", "supervisor1", "admin"}
+    assert set(passwords) >= {"clerk1", "head1", "secrecy1", "legal1", "supervisor1", "admin", "platform1"}
     with Session(sqlite_db) as s:
+        from engine.models import RoleGrant, User
+
+        platform = s.exec(select(User).where(User.username == "platform1")).one()  # the platform admin: no agency grant
+        assert platform.platform_admin and not s.exec(select(RoleGrant).where(RoleGrant.user_id == platform.id)).all()
         apps = s.exec(select(Application)).all()
         assert 28 <= len(apps) <= 40
         assert {a.status for a in apps} == set(STATES)
