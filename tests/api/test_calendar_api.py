@@ -89,20 +89,27 @@ def test_import_over_http_is_stored_in_the_database_with_who_imported_it(api):
     from engine.models import CalendarSchedule
     from engine.settings import get_settings
 
-    for refused in ("clerk", "other_clerk"):  # another agency's user as well
+    for refused in ("clerk", "other_clerk", "admin"):  # the national calendar is the platform admin's
         r = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
                             headers=api.headers(refused, **{"Content-Type": "application/yaml"}))
         assert r.status_code == 403
     r = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
-                        headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+                        headers=api.headers("platform", **{"Content-Type": "application/yaml"},
+                                            **{"User-Agent": "test-browser/1.0"}))
     assert r.status_code == 200, r.text
     with Session(get_engine()) as s:
         (row,) = s.exec(select(CalendarSchedule)).all()
     assert row.id == r.json()["schedule_id"] and row.content == YEAR_2027
-    assert row.imported_by_id == api.world.users["head2"]
+    assert row.imported_by_id == api.world.users["platform"]
+    with Session(get_engine()) as s:  # logged with the import, in its transaction
+        from engine.models import AdminEvent
+
+        (logged,) = s.exec(select(AdminEvent).where(AdminEvent.action == "calendar_import")).all()
+    assert logged.details["schedule_id"] == row.id and logged.actor_id == api.world.users["platform"]
+    assert logged.user_agent == "test-browser/1.0"
     assert not get_settings().legacy_calendar_dir.exists()
     years = api.get("clerk", "/api/v1/calendar/years").json()
     assert any(y["year"] == 2027 and y["origin"].startswith(f"数据库导入 #{row.id}") for y in years)
     again = api.client.post("/api/v1/calendar/import", content=YEAR_2027.encode(),
-                            headers=api.headers("admin", **{"Content-Type": "application/yaml"}))
+                            headers=api.headers("platform", **{"Content-Type": "application/yaml"}))
     assert again.json()["unchanged"] is True
