@@ -201,9 +201,8 @@ async def register_preview(request: Request) -> Response:
     def work():
         from engine.app_clock import compute_with_fallback
         from engine.clock import ClockSpec
-        from engine.models import Applicant
         from engine.receipt import derive_receipt_date
-        from engine.signals import monthly_count, similar_requests
+        from engine.signals import preview_signals
 
         with new_session() as s:
             p = principal(request, s)
@@ -221,14 +220,14 @@ async def register_preview(request: Request) -> Response:
             _, state = compute_with_fallback(get_registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
             badge = '<span class="badge provisional">暂定</span>' if state.provisional else ""
             parts = [f"<p>收到申请之日：<b>{received}</b>；第0日：{state.day0}；答复期限：<b>{state.due}</b>{badge}</p>"]
-            applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
-                                                       Applicant.id_number == data["applicant"]["id_number"].upper())).first()
-            if applicant:
+            known = preview_signals(s, agency.id, data["applicant"]["id_type"], data["applicant"]["id_number"],
+                                    data["request_text"], received)
+            if known:
                 from markupsafe import escape
 
-                n = monthly_count(s, applicant.id, received, agency.id)
+                n = known["month_count"]
                 parts.append(f"<p>该申请人本月已提出 <b>{n}</b> 件申请（本件为第{n + 1}件）。</p>")
-                hits = similar_requests(s, applicant.id, agency.id, data["request_text"])
+                hits = known["possible_repeats"]
                 if hits:
                     parts.append("<p class='error'>可能重复申请（条例第三十六条第（六）项），请核对：" + "、".join(
                         f"<a href='/applications/{h['id']}'>{escape(h['number'])}</a>" for h in hits) + "</p>")

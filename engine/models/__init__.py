@@ -1,7 +1,7 @@
 """Tables (SQLModel), one module per concept. The domain rules live in the services, not here."""
 
 from .agency import Agency, AgencySettings
-from .applicant import Applicant, mask_id, mask_phone
+from .applicant import Applicant, ApplicantDetails, mask_id, mask_phone, mask_pii
 from .auth import ApiToken, LoginFailure
 from .application import Application
 from .event import AccessLog, Event
@@ -17,6 +17,7 @@ __all__ = [
     "AgencySettings",
     "Alert",
     "Applicant",
+    "ApplicantDetails",
     "Application",
     "Consultation",
     "Delivery",
@@ -31,4 +32,5 @@ __all__ = [
     "User",
     "mask_id",
     "mask_phone",
+    "mask_pii",
 ]
