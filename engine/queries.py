@@ -97,7 +97,7 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
         q = q.where(applicant_matches(f.applicant, ids))
     if f.text:
         q = q.where(or_(Application.request_text.contains(f.text), Application.number.contains(f.text),
-                        ApplicantDetails.name.contains(f.text)))
+                        applicant_matches(f.text, ids)))
     if f.received_from:
         q = q.where(Application.received_date >= f.received_from)
     if f.received_to:
