@@ -69,7 +69,7 @@ def upgrade() -> None:
     )
     _backfill_details(bind)
     op.add_column("applicants", sa.Column("agency_id", sa.Integer(), nullable=True))
-    _split_per_agency(bind)
+    others = _assign_agencies(bind)
     if sqlite:
         _rebuild_applicants_sqlite()
     else:
@@ -81,6 +81,7 @@ def upgrade() -> None:
         op.drop_index("ix_applicants_name", table_name="applicants")
         for column in CONTACT:
             op.drop_column("applicants", column)
+    _copy_for_other_agencies(bind, others)
     with op.batch_alter_table("access_log") as batch:
         batch.add_column(sa.Column("application_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("access_log_application_id_fkey", "applications", ["application_id"], ["id"])
@@ -88,31 +89,39 @@ def upgrade() -> None:
 
 
 def _backfill_details(bind) -> None:
-    """What each application was registered with: its register event's inputs, else its origin's."""
-    given = {}
-    for app_id, inputs in bind.execute(sa.select(events.c.application_id, events.c.inputs)
-                                       .where(events.c.name == "register")):
-        applicant = (inputs or {}).get("applicant")
-        if isinstance(applicant, dict) and applicant.get("kind") and applicant.get("name"):
-            given[app_id] = applicant
-    rows = bind.execute(sa.select(applications.c.id, applications.c.parent_id,
-                                  *(applicants.c[c] for c in CONTACT))
-                        .join_from(applications, applicants, applicants.c.id == applications.c.applicant_id)
-                        .order_by(applications.c.id)).all()
-    written: dict[int, dict] = {}
-    batch = []
-    for row in rows:
-        current = {c: getattr(row, c) for c in CONTACT}
-        source = given.get(row.id) or written.get(row.parent_id) or current
-        record = {c: _clip(source.get(c, current[c]), c) for c in CONTACT}
-        record["subtype"] = record["subtype"] or None
-        written[row.id] = record
-        batch.append({"application_id": row.id, **record})
-        if len(batch) >= BATCH:
-            bind.execute(details.insert(), batch)
-            batch = []
-    if batch:
-        bind.execute(details.insert(), batch)
+    """What each application was registered with: its register event's inputs, else (a split sibling)
+    its origin's, else the applicant row as it is now. In batches of applications, in id order, so an
+    origin is always written before its siblings."""
+    last = 0
+    while True:
+        rows = bind.execute(sa.select(applications.c.id, applications.c.parent_id, *(applicants.c[c] for c in CONTACT))
+                            .join_from(applications, applicants, applicants.c.id == applications.c.applicant_id)
+                            .where(applications.c.id > last).order_by(applications.c.id).limit(BATCH)).all()
+        if not rows:
+            return
+        given = {}
+        for app_id, inputs in bind.execute(sa.select(events.c.application_id, events.c.inputs).where(
+                events.c.name == "register", events.c.application_id.in_([r.id for r in rows]))):
+            applicant = (inputs or {}).get("applicant")
+            if isinstance(applicant, dict) and applicant.get("kind") and applicant.get("name"):
+                given[app_id] = applicant
+        written: dict[int, dict] = {}
+        for row in rows:
+            current = {c: getattr(row, c) for c in CONTACT}
+            source = given.get(row.id) or (row.parent_id and _written(bind, written, row.parent_id)) or current
+            record = {c: _clip(source.get(c, current[c]), c) for c in CONTACT}
+            record["subtype"] = record["subtype"] or None
+            written[row.id] = record
+        bind.execute(details.insert(), [{"application_id": k, **v} for k, v in written.items()])
+        last = rows[-1].id
+
+
+def _written(bind, batch: dict[int, dict], application_id: int) -> dict | None:
+    if application_id in batch:
+        return batch[application_id]
+    row = bind.execute(sa.select(*(details.c[c] for c in CONTACT))
+                       .where(details.c.application_id == application_id)).mappings().first()
+    return dict(row) if row else None
 
 
 LIMITS = {"kind": 16, "subtype": 32, "name": 200, "phone": 64, "email": 200, "address": 300, "postcode": 16}
@@ -124,27 +133,16 @@ def _clip(value, column: str):
     return str(value)[: LIMITS[column]]
 
 
-def _split_per_agency(bind) -> None:
-    """One applicant record per agency: the agency of the earliest application keeps the row."""
-    uses = bind.execute(sa.select(applications.c.applicant_id, applications.c.agency_id,
-                                  sa.func.min(applications.c.id).label("first_id"))
-                        .group_by(applications.c.applicant_id, applications.c.agency_id)
-                        .order_by(applications.c.applicant_id, sa.text("first_id"))).all()
-    by_applicant: dict[int, list[int]] = {}
-    for applicant_id, agency_id, _ in uses:
-        by_applicant.setdefault(applicant_id, []).append(agency_id)
-    for applicant_id, agencies in by_applicant.items():
-        keeper, *others = agencies
-        bind.execute(applicants.update().where(applicants.c.id == applicant_id).values(agency_id=keeper))
-        if not others:
-            continue
-        row = bind.execute(sa.select(applicants).where(applicants.c.id == applicant_id)).mappings().one()
-        for agency_id in others:
-            copy = {k: v for k, v in row.items() if k != "id"} | {"agency_id": agency_id}
-            new_id = bind.execute(applicants.insert().values(copy).returning(applicants.c.id)).scalar_one()
-            for table in (applications, access_log):
-                bind.execute(table.update().where(table.c.applicant_id == applicant_id, table.c.agency_id == agency_id)
-                             .values(applicant_id=new_id))
+def _assign_agencies(bind) -> list[tuple[int, int]]:
+    """Each applicant record goes to the agency of its earliest application; returned: the (applicant,
+    agency) pairs of the other agencies that used it, to get a record of their own."""
+    earliest = (sa.select(applications.c.agency_id).where(applications.c.applicant_id == applicants.c.id)
+                .order_by(applications.c.id).limit(1).scalar_subquery())
+    bind.execute(applicants.update().values(agency_id=earliest))
+    others = bind.execute(sa.select(applications.c.applicant_id, applications.c.agency_id).distinct()
+                          .join_from(applications, applicants, applicants.c.id == applications.c.applicant_id)
+                          .where(applications.c.agency_id != applicants.c.agency_id)
+                          .order_by(applications.c.applicant_id, applications.c.agency_id)).all()
     orphans = bind.execute(sa.select(applicants.c.id).where(applicants.c.agency_id.is_(None))).scalars().all()
     fallback = bind.execute(sa.select(sa.func.min(sa.table("agencies", sa.column("id")).c.id))).scalar()
     for applicant_id in orphans:
@@ -155,6 +153,21 @@ def _split_per_agency(bind) -> None:
         else:  # a reveal needs an application, so this does not arise through the service
             bind.execute(applicants.update().where(applicants.c.id == applicant_id)
                          .values(agency_id=logged.agency_id or fallback))
+    return [tuple(pair) for pair in others]
+
+
+def _copy_for_other_agencies(bind, others: list[tuple[int, int]]) -> None:
+    """A record of its own for every other agency, its applications and access-log entries re-pointed."""
+    identity = sa.table("applicants", sa.column("id", sa.Integer), sa.column("agency_id", sa.Integer),
+                        sa.column("id_type", sa.String), sa.column("id_number", sa.String),
+                        sa.column("created_at", sa.DateTime(timezone=True)))
+    for applicant_id, agency_id in others:
+        row = bind.execute(sa.select(identity).where(identity.c.id == applicant_id)).mappings().one()
+        copy = {k: v for k, v in row.items() if k != "id"} | {"agency_id": agency_id}
+        new_id = bind.execute(identity.insert().values(copy).returning(identity.c.id)).scalar_one()
+        for table in (applications, access_log):
+            bind.execute(table.update().where(table.c.applicant_id == applicant_id, table.c.agency_id == agency_id)
+                         .values(applicant_id=new_id))
 
 
 def _rebuild_applicants_sqlite() -> None:
