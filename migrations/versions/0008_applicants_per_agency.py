@@ -214,8 +214,8 @@ def downgrade() -> None:
     with op.batch_alter_table("access_log") as batch:
         batch.drop_constraint("access_log_application_id_fkey", type_="foreignkey")
         batch.drop_column("application_id")
-    for column in CONTACT:
-        op.add_column("applicants", sa.Column(column, sa.String(), nullable=True))
+    for column, length in LIMITS.items():
+        op.add_column("applicants", sa.Column(column, _string(length), nullable=True))
     keep: dict[tuple[str, str], int] = {}
     for row in bind.execute(sa.select(applicants.c.id, applicants.c.id_type, applicants.c.id_number)
                             .order_by(applicants.c.id)).all():
@@ -232,10 +232,17 @@ def downgrade() -> None:
         values = dict(latest) if latest else {"kind": "natural", "name": ""}
         bind.execute(applicants.update().where(applicants.c.id == applicant_id)
                      .values({c: values.get(c) if c == "subtype" else (values.get(c) or "") for c in CONTACT}))
-    with op.batch_alter_table("applicants", recreate="always") as batch:
-        batch.drop_column("agency_id")  # with its foreign key and the per-agency unique key
-        for column, length in LIMITS.items():
-            batch.alter_column(column, type_=_string(length), nullable=column == "subtype")
-        batch.create_unique_constraint("applicants_id_type_id_number_key", ["id_type", "id_number"])
-        batch.create_index("ix_applicants_name", ["name"], unique=False)
+    if bind.dialect.name == "sqlite":
+        with op.batch_alter_table("applicants", recreate="always") as batch:
+            batch.drop_column("agency_id")  # with its foreign key and the per-agency unique key
+            for column in CONTACT:
+                batch.alter_column(column, nullable=column == "subtype")
+            batch.create_unique_constraint("applicants_id_type_id_number_key", ["id_type", "id_number"])
+            batch.create_index("ix_applicants_name", ["name"], unique=False)
+    else:
+        op.drop_column("applicants", "agency_id")  # with its foreign key and the per-agency unique key
+        for column in CONTACT:
+            op.alter_column("applicants", column, nullable=column == "subtype")
+        op.create_unique_constraint("applicants_id_type_id_number_key", "applicants", ["id_type", "id_number"])
+        op.create_index("ix_applicants_name", "applicants", ["name"], unique=False)
     op.drop_table("applicant_details")

@@ -131,3 +131,19 @@ def test_0008_splits_shared_applicants_backfills_details_and_masks_the_trail(url
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata)
     eng.dispose()
     assert diff == []
+
+
+def test_0008_downgrades_to_one_record_per_document_and_upgrades_again(url_at_0006):
+    from alembic import command
+
+    from engine.migrate import alembic_config
+
+    _seed(url_at_0006)
+    upgrade(url_at_0006)
+    command.downgrade(alembic_config(url_at_0006), "0006")
+    eng = make_engine(url_at_0006)
+    with eng.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM applicants").scalar() == 1
+        assert c.exec_driver_sql("SELECT count(DISTINCT applicant_id) FROM applications").scalar() == 1
+    eng.dispose()
+    upgrade(url_at_0006)
