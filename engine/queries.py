@@ -135,7 +135,8 @@ def applicant_matches(term: str, agency_ids: set[int]):
     whole identity number (whole numbers only: a search must not complete a masked one digit by digit).
     The identity lookup stays within the reader's agencies like the rest of the list."""
     term = term.strip()
-    by_id = select(Applicant.id).where(Applicant.agency_id.in_(agency_ids), Applicant.id_number == normalised_id_number(term))
+    by_id = select(Applicant.id).where(Applicant.agency_id.in_(agency_ids),
+                                       Applicant.id_number == normalised_id_number(term))
     return or_(ApplicantDetails.name.contains(term), ApplicantDetails.phone == term,
                Application.applicant_id.in_(by_id))
 

@@ -133,7 +133,8 @@ def _event_load_statement(postgres: bool):
     return stmt.with_for_update(of=Application) if postgres else stmt
 
 
-def load_for_event(session: Session, application_id: int) -> tuple[Application, Agency, ApplicantDetails, dict[str, bool]]:
+def load_for_event(session: Session,
+                   application_id: int) -> tuple[Application, Agency, ApplicantDetails, dict[str, bool]]:
     """The application (row-locked on PostgreSQL; SQLite writers hold the database lock already), its
     agency, the applicant as given on it, and which kinds of related records it has — one statement."""
     stmt = _event_load_statement(is_postgres(session.get_bind()))

@@ -40,7 +40,8 @@ applicants = sa.table("applicants", sa.column("id", sa.Integer), sa.column("agen
                       sa.column("created_at", sa.DateTime(timezone=True)), *(sa.column(c, sa.String) for c in CONTACT))
 applications = sa.table("applications", sa.column("id", sa.Integer), sa.column("agency_id", sa.Integer),
                         sa.column("applicant_id", sa.Integer), sa.column("parent_id", sa.Integer))
-details = sa.table("applicant_details", sa.column("application_id", sa.Integer), *(sa.column(c, sa.String) for c in CONTACT))
+details = sa.table("applicant_details", sa.column("application_id", sa.Integer),
+                   *(sa.column(c, sa.String) for c in CONTACT))
 events = sa.table("events", sa.column("id", sa.Integer), sa.column("application_id", sa.Integer),
                   sa.column("name", sa.String), sa.column("inputs", sa.JSON), sa.column("changes", sa.JSON))
 access_log = sa.table("access_log", sa.column("id", sa.Integer), sa.column("agency_id", sa.Integer),

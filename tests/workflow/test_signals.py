@@ -44,7 +44,8 @@ def test_clerk_edits_data_fields_of_a_draft_only(db, registry):
 
 def _register_other(w, text="请公开本市空气质量监测数据"):
     with w.session() as s:
-        app, signals = services.register(s, w.actor("other_clerk"), w.other_agency_id, register_inputs(request_text=text),
+        app, signals = services.register(s, w.actor("other_clerk"), w.other_agency_id,
+                                         register_inputs(request_text=text),
                                          today=D("2026-03-02"), registry=w.registry)
         return app.id, signals
 
