@@ -126,3 +126,23 @@ def test_every_event_of_a_full_case_holds_masked_pii_only(db, registry):
     register = next(e for e in trail if e.name == "register")
     assert register.inputs["applicant"]["id_number"] == "110***********1234"
     assert register.inputs["applicant"]["phone"] == "138****8000"
+
+
+def test_check_finds_an_applicant_of_another_agency_and_missing_details(db, registry):
+    """Rule (``ogi check``): an application's applicant record is of its own agency; its details exist."""
+    from datetime import date
+
+    from engine.check import run_checks
+
+    w = build_world(db, registry)
+    mine, theirs = register_at(w, "DEMO"), register_at(w, "OTHER")
+    with w.session() as s:
+        assert run_checks(s, registry, date(2026, 3, 2)) == []
+        mine_record, their_record = w.app(mine).applicant_id, w.app(theirs).applicant_id
+        s.delete(s.get(ApplicantDetails, theirs))
+        s.get(Applicant, their_record).id_number = "X"  # keeps the unique key free for the move below
+        s.flush()
+        s.get(Applicant, mine_record).agency_id = w.other_agency_id
+        s.commit()
+        rules = {(v.application, v.rule) for v in run_checks(s, registry, date(2026, 3, 2))}
+    assert ("DEMO-2026-00001", "申请人归属") in rules and ("OTHER-2026-00001", "申请人信息") in rules
