@@ -106,8 +106,10 @@ def list_applications(
     status: Annotated[list[str] | None, Query(description="状态，可重复")] = None,
     outcome: Annotated[str | None, Query(max_length=32)] = None,
     clerk_id: Annotated[int | None, Query(ge=1)] = None,
-    applicant: Annotated[str | None, Query(max_length=100, description="申请人：姓名的一部分，或完整电话、完整证件号码")] = None,
-    text: Annotated[str | None, Query(max_length=200, description="按编号、申请人（姓名的一部分，或完整电话、完整证件号码）或申请内容搜索")] = None,
+    applicant: Annotated[str | None, Query(max_length=100,
+                                           description="申请人：姓名的一部分，或完整电话、完整证件号码")] = None,
+    text: Annotated[str | None, Query(max_length=200, description="按编号、申请人（姓名的一部分，或完整电话、"
+                                                                  "完整证件号码）或申请内容搜索")] = None,
     received_from: date | None = None, received_to: date | None = None,
     due_within: Annotated[int | None, Query(ge=0, le=60, description="N个工作日内到期")] = None,
     overdue: bool | None = None, paused: bool | None = None, provisional: bool | None = None,
@@ -199,8 +201,10 @@ def reveal_on_app(app_id: AppId, body: RevealBody, p: Principal = Depends(curren
     return reveal_on_application(session, p.actor, app_id, body.reason)
 
 
-@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话（按申请人记录）", deprecated=True,
-             description="申请人记录属于一个机关；只对该机关的上述角色答复，显示该申请人在本机关最近一件申请登记的电话。"
+@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话（按申请人记录）",
+             deprecated=True,
+             description="申请人记录属于一个机关；只对该机关的经办人、负责人、保密审查员或法制审核人员答复，"
+                         "显示该申请人在本机关最近一件申请登记的电话。"
                          "请改用 POST /api/v1/applications/{app_id}/applicant/reveal。")
 def reveal_by_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RevealBody,
                         p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
@@ -208,6 +212,7 @@ def reveal_by_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], 
 
 
 @router.get("/applications/{app_id}/signals", summary="同一申请人的提示信号",
-            description="可能重复申请（条例第三十六条第（六）项）和本月件数：本机关范围内；主管部门查看时为其主管的各机关范围内。")
+            description="可能重复申请（条例第三十六条第（六）项）和本月件数：本机关范围内；"
+                        "主管部门查看时为其主管的各机关范围内。")
 def signals(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
     return queries.application_signals(session, p.actor, app_id)

@@ -1,5 +1,5 @@
-"""What one event works on (``Ctx``): the locked application, its agency, the applicant as given on it, and the
-records that hang off it, each read at most once per event.
+"""What one event works on (``Ctx``): the locked application, its agency, the applicant as given on
+it, and the records that hang off it, each read at most once per event.
 
 The pipeline tells the context which kinds of related records exist (read with the locked row), so an
 application without consultations, fees or letters costs no query for them. A handler that creates a
