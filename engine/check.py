@@ -3,7 +3,8 @@
 For every application: its audit events are numbered 1..n without gaps and ``version == n``; each
 event is a legal move of the state machine from the previous event's state; replaying the recorded
 before/after changes reproduces the stored row; the cached clock equals a fresh computation. Across
-the database: tracking numbers and 文号 unique, frozen PDFs and imported calendars match their SHA-256.
+the database: tracking numbers and 文号 unique, frozen PDFs and imported calendars match their SHA-256,
+every application has its applicant as given and an applicant record of its own agency.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from calendars import CalendarRegistry
 
 from . import machine
 from .app_clock import answer_clock
-from .models import Agency, Application, CalendarSchedule, Consultation, Event, FeeAssessment, Letter
+from .models import (Agency, Applicant, ApplicantDetails, Application, CalendarSchedule, Consultation, Event,
+                     FeeAssessment, Letter)
 from .services.pipeline import snapshot
 from .states import RECORD_EVENTS
 
@@ -92,6 +94,7 @@ def run_checks(session: Session, registry: CalendarRegistry, today) -> list[Viol
             out.append(Violation(None, "文书完整性", f"文书 {letter.number} 的 PDF 与其 SHA-256 不符（可能被篡改）"))
     out.extend(Violation(None, "文号唯一", f"文号 {num} 出现 {c} 次") for (_, num), c in doc_numbers.items() if c > 1)
     out.extend(_check_calendars(session))
+    out.extend(_applicant_violations(session))
     return out
 
 
@@ -101,3 +104,15 @@ def _check_calendars(session: Session) -> Iterator[Violation]:
         if hashlib.sha256(row.content.encode("utf-8")).hexdigest() != row.sha256:
             yield Violation(None, "日历完整性",
                             f"日历导入 #{row.id}（{row.year}年 {row.region_name}）的内容与其 SHA-256 不符（可能被篡改）")
+
+
+def _applicant_violations(session: Session) -> Iterator[Violation]:
+    crossed = select(Application.number).join(Applicant, Applicant.id == Application.applicant_id).where(
+        Applicant.agency_id != Application.agency_id)
+    for number in session.exec(crossed).all():
+        yield Violation(number, "申请人归属", "申请人记录属于另一机关")
+    missing = select(Application.number).outerjoin(
+        ApplicantDetails, ApplicantDetails.application_id == Application.id).where(
+        ApplicantDetails.application_id.is_(None))
+    for number in session.exec(missing).all():
+        yield Violation(number, "申请人信息", "缺少登记时的申请人信息")

@@ -22,6 +22,7 @@ from .errors import InputError, NotFound
 from .models import (
     Agency,
     Applicant,
+    ApplicantDetails,
     Application,
     Consultation,
     Event,
@@ -30,6 +31,7 @@ from .models import (
     ServiceRecord,
     User,
 )
+from .models.applicant import normalised_id_number
 from .models.user import ROLE_ZH
 from .outcomes import OUTCOMES
 from .services.applicants import masked
@@ -76,8 +78,8 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
         ids = {f.agency_id}
     if not ids:
         return {"items": [], "total": 0, "page": f.page, "page_size": f.page_size}
-    q = select(Application, Applicant).join(Applicant, Applicant.id == Application.applicant_id).where(
-        Application.agency_id.in_(ids))
+    q = select(Application, ApplicantDetails).join(
+        ApplicantDetails, ApplicantDetails.application_id == Application.id).where(Application.agency_id.in_(ids))
     if f.status:
         unknown = [s for s in f.status if s not in STATES]
         if unknown:
@@ -92,10 +94,10 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
     if f.clerk_id is not None:
         q = q.where(Application.handling_clerk_id == f.clerk_id)
     if f.applicant:
-        q = q.where(Applicant.name.contains(f.applicant))
+        q = q.where(applicant_matches(f.applicant, ids))
     if f.text:
         q = q.where(or_(Application.request_text.contains(f.text), Application.number.contains(f.text),
-                        Applicant.name.contains(f.text)))
+                        applicant_matches(f.text, ids)))
     if f.received_from:
         q = q.where(Application.received_date >= f.received_from)
     if f.received_to:
@@ -128,6 +130,17 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
     return {"items": items, "total": total, "page": f.page, "page_size": f.page_size}
 
 
+def applicant_matches(term: str, agency_ids: set[int]):
+    """The applicant as given on the application: part of the name, or the whole phone number, or the
+    whole identity number (whole numbers only: a search must not complete a masked one digit by digit).
+    The identity lookup stays within the reader's agencies like the rest of the list."""
+    term = term.strip()
+    by_id = select(Applicant.id).where(Applicant.agency_id.in_(agency_ids),
+                                       Applicant.id_number == normalised_id_number(term))
+    return or_(ApplicantDetails.name.contains(term), ApplicantDetails.phone == term,
+               Application.applicant_id.in_(by_id))
+
+
 def running_days_left(app: Application, cal, today: date) -> int | None:
     """Working days left on a running clock (negative: overdue), None when paused or stopped."""
     if app.status in OPEN_STATES and app.clock_state == "running" and app.due_date:
@@ -135,7 +148,7 @@ def running_days_left(app: Application, cal, today: date) -> int | None:
     return None
 
 
-def summary(app: Application, applicant: Applicant, days_left: int | None,
+def summary(app: Application, applicant: ApplicantDetails, days_left: int | None,
             lights: TrafficLights | None = None) -> dict:
     return {
         "id": app.id,
@@ -170,6 +183,13 @@ def get_visible(session: Session, actor: Actor, application_id: int) -> tuple[Ap
     return app, agency
 
 
+def application_signals(session: Session, actor: Actor, application_id: int) -> dict:
+    from .signals import signals_for
+
+    app, agency = get_visible(session, actor, application_id)
+    return signals_for(session, actor, app, agency)
+
+
 def _event_words(e: Event, names: dict[int, str]) -> str:
     label = EVENTS.get(e.name, e.name)
     who = e.actor_name or names.get(e.actor_id or 0, "")
@@ -181,7 +201,7 @@ def _event_words(e: Event, names: dict[int, str]) -> str:
 def application_detail(session: Session, actor: Actor, application_id: int, registry: CalendarRegistry,
                        today: date, with_explanation: bool = False) -> dict:
     app, agency = get_visible(session, actor, application_id)
-    applicant = session.get(Applicant, app.applicant_id)
+    applicant = session.get(ApplicantDetails, app.id)
 
     def rows(model, order):
         return list(session.exec(select(model).where(model.application_id == app.id).order_by(order)).all())
@@ -199,7 +219,7 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
     return {
         **base,
         "agency": {"id": agency.id, "code": agency.code, "name": agency.name},
-        "applicant": masked(applicant),
+        "applicant": masked(session.get(Applicant, app.applicant_id), applicant),
         "request_text": app.request_text,
         "purpose": app.purpose,
         "channel": app.channel,

@@ -13,7 +13,7 @@ from engine import queries, services
 from engine.db import new_session
 from engine.errors import Conflict, InputError, NotFound
 from engine.models import Agency
-from engine.services.applicants import reveal
+from engine.services.applicants import reveal_applicant, reveal_on_application
 from engine.services.intake import RegisterIn
 from engine.validation import CleanModel
 
@@ -107,8 +107,10 @@ def list_applications(
     status: Annotated[list[str] | None, Query(description="状态，可重复")] = None,
     outcome: Annotated[str | None, Query(max_length=32)] = None,
     clerk_id: Annotated[int | None, Query(ge=1)] = None,
-    applicant: Annotated[str | None, Query(max_length=100)] = None,
-    text: Annotated[str | None, Query(max_length=200, description="按编号、申请人或申请内容搜索")] = None,
+    applicant: Annotated[str | None, Query(max_length=100,
+                                           description="申请人：姓名的一部分，或完整电话、完整证件号码")] = None,
+    text: Annotated[str | None, Query(max_length=200, description="按编号、申请人（姓名的一部分，或完整电话、"
+                                                                  "完整证件号码）或申请内容搜索")] = None,
     received_from: date | None = None, received_to: date | None = None,
     due_within: Annotated[int | None, Query(ge=0, le=60, description="N个工作日内到期")] = None,
     overdue: bool | None = None, paused: bool | None = None, provisional: bool | None = None,
@@ -171,10 +173,10 @@ def fire_event(
 
 
 def _app_and_applicant(session: Session, app_id: int):
-    from engine.models import Applicant, Application
+    from engine.models import ApplicantDetails, Application
 
     app = session.get(Application, app_id)
-    return app, session.get(Applicant, app.applicant_id)
+    return app, session.get(ApplicantDetails, app_id)
 
 
 @router.get("/applications/{app_id}/audit", summary="法制审核结果",
@@ -192,8 +194,26 @@ class RevealBody(CleanModel):
     reason: str = Field(min_length=1, max_length=500, examples=["核对申请人身份"])
 
 
-@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话",
-             description="列表和导出中证件号码、电话均脱敏；查看完整值须说明理由，并记入访问日志。")
-def reveal_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RevealBody,
-                     p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
-    return reveal(session, p.actor, applicant_id, body.reason)
+@router.post("/applications/{app_id}/applicant/reveal", summary="查看本申请申请人的完整证件号码和电话",
+             description="列表、详情和审计记录中证件号码、电话均脱敏；本机关经办人、负责人、保密审查员或法制审核人员"
+                         "说明理由后可查看本申请登记的完整值，并记入访问日志（含机关和申请）。")
+def reveal_on_app(app_id: AppId, body: RevealBody, p: Principal = Depends(current),
+                  session: Session = Depends(get_session)) -> dict:
+    return reveal_on_application(session, p.actor, app_id, body.reason)
+
+
+@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话（按申请人记录）",
+             deprecated=True,
+             description="申请人记录属于一个机关；只对该机关的经办人、负责人、保密审查员或法制审核人员答复，"
+                         "显示该申请人在本机关最近一件申请登记的电话。"
+                         "请改用 POST /api/v1/applications/{app_id}/applicant/reveal。")
+def reveal_by_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RevealBody,
+                        p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
+    return reveal_applicant(session, p.actor, applicant_id, body.reason)
+
+
+@router.get("/applications/{app_id}/signals", summary="同一申请人的提示信号",
+            description="可能重复申请（条例第三十六条第（六）项）和本月件数：本机关范围内；"
+                        "主管部门查看时为其主管的各机关范围内。")
+def signals(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
+    return queries.application_signals(session, p.actor, app_id)

@@ -214,9 +214,8 @@ async def register_preview(request: Request) -> Response:
     def work():
         from engine.app_clock import compute_with_fallback
         from engine.clock import ClockSpec
-        from engine.models import Applicant
         from engine.receipt import derive_receipt_date
-        from engine.signals import monthly_count, similar_requests
+        from engine.signals import preview_signals
 
         with new_session() as s:
             p = principal(request, s)
@@ -234,12 +233,9 @@ async def register_preview(request: Request) -> Response:
             if agency is None:
                 return render(request, "preview.html", p, error="当前用户不是经办人")
             _, state = compute_with_fallback(get_registry(), agency, ClockSpec(received, roll_non_working=agency.options.roll_non_working_receipt))
-            applicant = s.exec(select(Applicant).where(Applicant.id_type == data["applicant"]["id_type"],
-                                                       Applicant.id_number == data["applicant"]["id_number"].upper())).first()
-            count = hits = None
-            if applicant:
-                count = monthly_count(s, applicant.id, received, agency.id)
-                hits = similar_requests(s, applicant.id, agency.id, data["request_text"])
+            known = preview_signals(s, agency.id, data["applicant"]["id_type"], data["applicant"]["id_number"],
+                                    data["request_text"], received)
+            count, hits = (known["month_count"], known["possible_repeats"]) if known else (None, None)
             return render(request, "preview.html", p, received=received, state=state, count=count, hits=hits)
 
     return await run_in_threadpool(work)

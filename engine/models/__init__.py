@@ -2,7 +2,7 @@
 
 from .admin_event import AdminEvent
 from .agency import Agency, AgencySettings
-from .applicant import Applicant, mask_id, mask_phone
+from .applicant import Applicant, ApplicantDetails, mask_id, mask_phone, mask_pii
 from .auth import ApiToken, LoginFailure
 from .application import Application
 from .calendar import CalendarSchedule
@@ -20,6 +20,7 @@ __all__ = [
     "AgencySettings",
     "Alert",
     "Applicant",
+    "ApplicantDetails",
     "Application",
     "CalendarSchedule",
     "Consultation",
@@ -35,4 +36,5 @@ __all__ = [
     "User",
     "mask_id",
     "mask_phone",
+    "mask_pii",
 ]

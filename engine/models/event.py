@@ -33,7 +33,8 @@ class Event(SQLModel, table=True):
 
 
 class AccessLog(SQLModel, table=True):
-    """Reading a full identity number or phone (masked everywhere else) is logged here."""
+    """Reading a full identity number or phone (masked everywhere else) is logged here, with the agency
+    and the application whose record was read."""
 
     __tablename__ = "access_log"
 
@@ -41,6 +42,7 @@ class AccessLog(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     agency_id: Optional[int] = Field(default=None, foreign_key="agencies.id")
     applicant_id: int = Field(foreign_key="applicants.id", index=True)
+    application_id: Optional[int] = Field(default=None, foreign_key="applications.id")  # revealed on it
     what: str = Field(max_length=32)
     reason: str = ""
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

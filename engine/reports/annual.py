@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from ..errors import NotFound
 from ..fees.figures import fee_figures
-from ..models import Agency, Applicant, Application, ReviewCase
+from ..models import Agency, ApplicantDetails, Application, ReviewCase
 from ..outcomes import OUTCOMES, REPORT_ROWS, report_row
 
 COLUMNS = [
@@ -75,7 +75,13 @@ REVIEW_RESULTS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("o
 
 
 def _column():
-    return case((Applicant.kind == "natural", "natural"), else_=func.coalesce(Applicant.subtype, "other"))
+    """The applicant column as registered on each application (a later registration of the same
+    applicant with another subtype does not move earlier rows)."""
+    return case((ApplicantDetails.kind == "natural", "natural"), else_=func.coalesce(ApplicantDetails.subtype, "other"))
+
+
+def _with_details(stmt):
+    return stmt.join(ApplicantDetails, ApplicantDetails.application_id == Application.id)
 
 
 @dataclass
@@ -129,14 +135,13 @@ def annual_report(session: Session, agency_ids: list[int], year: int) -> AnnualR
     f = _filters(year)
     col = _column()
     table3: dict[str, dict[str, int]] = {r: dict.fromkeys(COLUMN_KEYS, 0) for r, _, _ in ROWS}
-    base = select(col.label("col"), func.count()).select_from(Application).join(
-        Applicant, Applicant.id == Application.applicant_id).where(
+    base = _with_details(select(col.label("col"), func.count()).select_from(Application)).where(
         Application.agency_id.in_(agency_ids))
     for key in ("1", "2", "4"):
         for column, n in session.exec(base.where(f[key]).group_by(col)).all():
             table3[key][column if column in table3[key] else "other"] += n
-    concluded = select(col.label("col"), Application.outcome, Application.withhold_ground, func.count()).select_from(
-        Application).join(Applicant, Applicant.id == Application.applicant_id).where(Application.agency_id.in_(agency_ids), f["3"]).group_by(
+    concluded = _with_details(select(col.label("col"), Application.outcome, Application.withhold_ground, func.count())
+                              .select_from(Application)).where(Application.agency_id.in_(agency_ids), f["3"]).group_by(
         col, Application.outcome, Application.withhold_ground)
     unmapped = 0
     for column, outcome, ground, n in session.exec(concluded).all():
@@ -214,8 +219,7 @@ def cell_applications(session: Session, agency_ids: list[int], year: int, row: s
     if column not in COLUMN_KEYS:
         raise NotFound(f"报表没有“{column}”列")
     f = _filters(year)
-    q = select(Application, Applicant).join(Applicant, Applicant.id == Application.applicant_id).where(
-        Application.agency_id.in_(agency_ids))
+    q = _with_details(select(Application, ApplicantDetails)).where(Application.agency_id.in_(agency_ids))
     if column != "total":
         q = q.where(_column() == column)
     leaves: list[str] | None = None

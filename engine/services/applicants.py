@@ -1,44 +1,77 @@
-"""Applicants as shown: masked everywhere; the full identity number or phone only on an audited request."""
+"""Applicants as shown: masked everywhere; the full identity number or phone only on an audited request,
+by a role of the application's own agency, from that application's record."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from ..actors import Actor
-from ..errors import InputError, NotFound
-from ..models import AccessLog, Agency, Applicant, Application, mask_id, mask_phone
+from ..errors import Forbidden, InputError, NotFound
+from ..models import AccessLog, Agency, Applicant, ApplicantDetails, Application, mask_id, mask_phone
 from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 
+# Who may read a full identity number or phone: the roles that handle the agency's cases. Not the
+# supervisor of its competent department (it reads the case, not the identity), not an admin.
+REVEAL_ROLES = frozenset({"clerk", "head", "secrecy_reviewer", "legal"})
 
-def masked(applicant: Applicant) -> dict:
+
+def masked(applicant: Applicant, details: ApplicantDetails) -> dict:
+    """The applicant of one application: identity from the agency's record, the rest as given on it."""
     return {
         "id": applicant.id,
-        "kind": applicant.kind,
-        "kind_label": APPLICANT_KINDS.get(applicant.kind, applicant.kind),
-        "subtype": applicant.subtype,
-        "subtype_label": LEGAL_SUBTYPES.get(applicant.subtype or "", ""),
-        "name": applicant.name,
+        "kind": details.kind,
+        "kind_label": APPLICANT_KINDS.get(details.kind, details.kind),
+        "subtype": details.subtype,
+        "subtype_label": LEGAL_SUBTYPES.get(details.subtype or "", ""),
+        "name": details.name,
         "id_type": applicant.id_type,
         "id_type_label": ID_TYPES.get(applicant.id_type, applicant.id_type),
         "id_number": mask_id(applicant.id_number),
-        "phone": mask_phone(applicant.phone) if applicant.phone else "",
-        "email": applicant.email,
-        "address": applicant.address,
+        "phone": mask_phone(details.phone) if details.phone else "",
+        "email": details.email,
+        "address": details.address,
+        "postcode": details.postcode,
     }
 
 
-def reveal(session: Session, actor: Actor, applicant_id: int, reason: str) -> dict:
-    """The full document number and phone, logged with who, when and why."""
+def reveal_on_application(session: Session, actor: Actor, application_id: int, reason: str) -> dict:
+    """The full document number and phone of one application's applicant, logged with who, when, why,
+    the agency and the application."""
+    app = session.get(Application, application_id)
+    agency = session.get(Agency, app.agency_id) if app else None
+    if app is None or not actor.can_see(agency):
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    return _reveal(session, actor, agency, app, reason)
+
+
+def reveal_applicant(session: Session, actor: Actor, applicant_id: int, reason: str) -> dict:
+    """The older route by applicant record. A record belongs to one agency, so it answers only that
+    agency's roles, with the details of the applicant's latest application there."""
+    applicant = session.get(Applicant, applicant_id)
+    agency = session.get(Agency, applicant.agency_id) if applicant else None
+    if applicant is None or not actor.can_see(agency):
+        raise NotFound("申请人不存在")
+    latest = session.exec(select(Application).where(Application.applicant_id == applicant_id)
+                          .order_by(Application.received_date.desc(), Application.id.desc())).first()
+    if latest is None:
+        raise NotFound("申请人不存在")
+    return _reveal(session, actor, agency, latest, reason)
+
+
+def _reveal(session: Session, actor: Actor, agency: Agency, app: Application, reason: str) -> dict:
     if not reason.strip():
         raise InputError("查看完整证件号码须说明理由", field="reason")
-    applicant = session.get(Applicant, applicant_id)
-    if applicant is None:
-        raise NotFound("申请人不存在")
-    agency_ids = set(session.exec(select(Application.agency_id).where(Application.applicant_id == applicant_id)).all())
-    visible = [a for a in (session.get(Agency, i) for i in agency_ids) if a and actor.can_see(a)]
-    if not visible:
-        raise NotFound("申请人不存在")
-    session.add(AccessLog(user_id=actor.user_id, agency_id=visible[0].id, applicant_id=applicant_id,
-                          what="id_number,phone", reason=reason.strip()))
+    if not _granted_in(actor, agency):
+        raise Forbidden("只有本机关的经办人、负责人、保密审查员或法制审核人员可以查看完整证件号码和电话")
+    applicant = session.get(Applicant, app.applicant_id)
+    details = session.get(ApplicantDetails, app.id)
+    session.add(AccessLog(user_id=actor.user_id, agency_id=agency.id, applicant_id=applicant.id,
+                          application_id=app.id, what="id_number,phone", reason=reason.strip()))
     session.commit()
-    return {**masked(applicant), "id_number": applicant.id_number, "phone": applicant.phone}
+    return {**masked(applicant, details), "application_id": app.id, "id_number": applicant.id_number,
+            "phone": details.phone}
+
+
+def _granted_in(actor: Actor, agency: Agency) -> bool:
+    """A role granted in the agency itself (a competent department's supervisor holds none there)."""
+    return any(agency_id == agency.id and role in REVEAL_ROLES for agency_id, role in actor.grants)

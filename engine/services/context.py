@@ -1,5 +1,5 @@
-"""What one event works on (``Ctx``): the locked application, its agency and applicant, and the
-records that hang off it, each read at most once per event.
+"""What one event works on (``Ctx``): the locked application, its agency, the applicant as given on
+it, and the records that hang off it, each read at most once per event.
 
 The pipeline tells the context which kinds of related records exist (read with the locked row), so an
 application without consultations, fees or letters costs no query for them. A handler that creates a
@@ -22,7 +22,7 @@ from calendars import CalendarRegistry
 from ..actors import Actor
 from ..app_clock import ClockView, answer_clock
 from ..errors import InputError, Refused
-from ..models import Agency, Applicant, Application, Consultation, FeeAssessment, Letter
+from ..models import Agency, ApplicantDetails, Application, Consultation, FeeAssessment, Letter
 
 # The kinds of records the clock and the handlers read, by the model they are kept in.
 RELATED = {"consultations": Consultation, "fees": FeeAssessment, "letters": Letter}
@@ -43,7 +43,7 @@ class Ctx:
     effective_date: date | None = None
     reason: str = ""
     notes: dict[str, Any] = field(default_factory=dict)  # related records changed, for the audit event
-    applicant_row: Applicant | None = None  # given by the pipeline's load; read on first use otherwise
+    details: ApplicantDetails | None = None  # given by the pipeline's load; read on first use otherwise
     present: dict[str, bool] | None = None  # which RELATED kinds exist; None: unknown, query
     _records: dict[str, list] = field(default_factory=dict)
 
@@ -86,10 +86,11 @@ class Ctx:
     def clock(self) -> ClockView:
         return answer_clock(self.registry, self.app, self.agency, self.consultations(), self.fees(), self.today)
 
-    def applicant(self) -> Applicant:
-        if self.applicant_row is None:
-            self.applicant_row = self.session.get(Applicant, self.app.applicant_id)
-        return self.applicant_row
+    def applicant(self) -> ApplicantDetails:
+        """The applicant as given on this application: letters are addressed from it."""
+        if self.details is None:
+            self.details = self.session.get(ApplicantDetails, self.app.id)
+        return self.details
 
     def refuse(self, message: str) -> None:
         raise Refused(message)

@@ -14,7 +14,7 @@ from ..app_clock import PAYMENT_DAYS, deadline_after
 from ..errors import InputError
 from ..fees import per_item, per_volume, rule_as_data
 from ..models import Agency, Application, FeeAssessment
-from ..signals import month_bounds
+from ..signals import month_bounds, same_identity
 from .pipeline import Ctx, Inputs, handler
 
 ACTIVE = ("proposed", "approved", "paid")
@@ -22,17 +22,19 @@ METHOD_ZH = {"per_item": "按件计收", "per_volume": "按量计收"}
 
 
 def item_position(ctx: Ctx) -> int:
-    """The application's position among the applicant's applications this calendar month (by receipt)."""
+    """The application's position among the applicant's applications this calendar month (by receipt).
+    Scope "agency": this agency's applicant record. Scope "all": the same identity document at every
+    agency of the deployment — only the resulting position is used and recorded, nothing else about
+    the other agencies' applications (see docs/deployment.md)."""
     app = ctx.app
     start, end = month_bounds(app.received_date)
+    applicants = [app.applicant_id] if ctx.opts.fee_count_scope == "agency" else same_identity(app.applicant_id, None)
     stmt = select(func.count()).select_from(Application).where(
-        Application.applicant_id == app.applicant_id,
+        Application.applicant_id.in_(applicants),
         Application.received_date >= start, Application.received_date < end,
         (Application.received_date < app.received_date)
         | ((Application.received_date == app.received_date) & (Application.id <= app.id)),
     )
-    if ctx.opts.fee_count_scope == "agency":
-        stmt = stmt.where(Application.agency_id == app.agency_id)
     return ctx.session.exec(stmt).one()
 
 

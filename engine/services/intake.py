@@ -18,8 +18,8 @@ from ..actors import Actor
 from ..calendar_registry import get_registry
 from ..db import begin_write
 from ..errors import InputError, NotFound
-from ..models import Agency, Applicant, Application, RoleGrant
-from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..models import Agency, Applicant, ApplicantDetails, Application, RoleGrant
+from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES, normalised_id_number
 from ..numbering import next_number, tracking_number
 from ..receipt import derive_receipt_date
 from ..signals import registration_signals
@@ -76,24 +76,28 @@ def _check_applicant(a: ApplicantIn) -> None:
             raise InputError("居民身份证号码应为18位（最后一位可为X）", field="applicant.id_number")
 
 
-def find_or_create_applicant(session: Session, data: ApplicantIn) -> Applicant:
-    """The identity document is the identity: the same number is the same applicant."""
-    number = data.id_number.strip().upper()
-    query = select(Applicant).where(Applicant.id_type == data.id_type, Applicant.id_number == number)
+def find_or_create_applicant(session: Session, agency_id: int, data: ApplicantIn) -> Applicant:
+    """The identity document is the identity within the registering agency: the same number there is
+    the same applicant; another agency's record of the same number is never read or written."""
+    number = normalised_id_number(data.id_number)
+    query = select(Applicant).where(Applicant.agency_id == agency_id, Applicant.id_type == data.id_type,
+                                    Applicant.id_number == number)
     found = session.exec(query).first()
     if found is None:
         try:
             with session.begin_nested():  # a concurrent registration may create the same applicant
-                found = Applicant(**data.model_dump(exclude={"id_number"}), id_number=number)
+                found = Applicant(agency_id=agency_id, id_type=data.id_type, id_number=number)
                 session.add(found)
-            return found
         except IntegrityError:
             found = session.exec(query).one()
-    for key in ("name", "phone", "email", "address", "postcode", "subtype", "kind"):
-        value = getattr(data, key)
-        if value and getattr(found, key) != value:
-            setattr(found, key, value)
     return found
+
+
+def details_as_given(application_id: int, data: ApplicantIn) -> ApplicantDetails:
+    """The applicant's name, kind and contact as given on this application (kept with it for good)."""
+    return ApplicantDetails(application_id=application_id,
+                            **data.model_dump(include={"kind", "subtype", "name", "phone", "email", "address",
+                                                       "postcode"}))
 
 
 def register(
@@ -113,7 +117,7 @@ def register(
         data = parse(RegisterIn, inputs)
         _check_applicant(data.applicant)
         received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
-        applicant = find_or_create_applicant(session, data.applicant)
+        applicant = find_or_create_applicant(session, agency.id, data.applicant)
         n = next_number(session, agency.id, "tracking", received.year)
         app = Application(
             agency_id=agency.id,
@@ -126,6 +130,8 @@ def register(
         refresh_clock_cache(ctx)  # before the insert, so the row is written once (version 1)
         session.add(app)
         session.flush()
+        ctx.details = details_as_given(app.id, data.applicant)
+        session.add(ctx.details)
         signals = registration_signals(session, app, agency)
         if agency.options.acknowledgement_letter:
             ctx.draft_letter("acknowledgement", {})
@@ -196,6 +202,8 @@ def split(ctx: Ctx, data: SplitIn) -> None:
         refresh_clock_cache(sib_ctx)
         ctx.session.add(sib)
         ctx.session.flush()
+        given = ctx.applicant()  # the sibling is the same application: the same details as given
+        ctx.session.add(ApplicantDetails(**given.model_dump(exclude={"application_id"}), application_id=sib.id))
         sib_ctx.notes["split_from"] = app.number
         record_event(sib_ctx, "split", None, "reviewing", {"split_from": app.number, "request_text": text}, {})
         siblings.append(sib.number)

@@ -28,7 +28,7 @@ from ..actors import Actor
 from ..calendar_registry import get_registry
 from ..db import begin_write, end_transaction, is_postgres
 from ..errors import Conflict, DomainError, Forbidden, NotFound, Refused
-from ..models import ROLE_ZH, Agency, Applicant, Application, Event, Letter
+from ..models import ROLE_ZH, Agency, ApplicantDetails, Application, Event, Letter, mask_pii
 from ..states import EVENTS as EVENT_LABELS
 from ..states import STATES
 from ..validation import CleanModel, parse
@@ -88,7 +88,7 @@ class FireResult:
     event: AuditEntry
     ctx_notes: dict
     agency: Agency
-    applicant: Applicant
+    applicant: ApplicantDetails
     letters: list[Letter]
 
 
@@ -126,16 +126,17 @@ def _event_load_statement(postgres: bool):
     def has(model) -> Any:
         return exists().where(model.application_id == Application.id).correlate(Application)
 
-    stmt = (select(Application, Agency, Applicant, *(has(m) for m in RELATED.values()))
+    stmt = (select(Application, Agency, ApplicantDetails, *(has(m) for m in RELATED.values()))
             .join(Agency, Agency.id == Application.agency_id)
-            .join(Applicant, Applicant.id == Application.applicant_id)
+            .join(ApplicantDetails, ApplicantDetails.application_id == Application.id)
             .where(Application.id == bindparam("application_id")))
     return stmt.with_for_update(of=Application) if postgres else stmt
 
 
-def load_for_event(session: Session, application_id: int) -> tuple[Application, Agency, Applicant, dict[str, bool]]:
+def load_for_event(session: Session,
+                   application_id: int) -> tuple[Application, Agency, ApplicantDetails, dict[str, bool]]:
     """The application (row-locked on PostgreSQL; SQLite writers hold the database lock already), its
-    agency and applicant, and which kinds of related records it has — one statement."""
+    agency, the applicant as given on it, and which kinds of related records it has — one statement."""
     stmt = _event_load_statement(is_postgres(session.get_bind()))
     row = session.exec(stmt, params={"application_id": application_id}).first()
     if row is None:
@@ -194,7 +195,9 @@ def _insert_event(session: Session, entry: AuditEntry) -> None:
 
 
 def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
-    """The audit event of the change made since ``before`` (a ``snapshot``)."""
+    """The audit event of the change made since ``before`` (a ``snapshot``). Identity numbers and
+    phones are stored masked, in the inputs and the changes alike: the trail is shown to every role
+    of the case; the full values are read only through the logged reveal."""
     after = snapshot(ctx.app)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if ctx.notes:
@@ -203,7 +206,7 @@ def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inpu
         application_id=ctx.app.id, agency_id=ctx.agency.id, seq=ctx.app.version, name=name,
         from_state=from_state, to_state=to_state, actor_id=ctx.actor.user_id, actor_name=ctx.actor.name,
         role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
-        inputs=_json_safe(inputs), changes=changes, reason=ctx.reason,
+        inputs=mask_pii(_json_safe(inputs)), changes=mask_pii(changes), reason=ctx.reason,
     )
     return entry
 
@@ -306,7 +309,7 @@ def fire(
                 raise Refused(f"申请当前状态为“{STATES[app.status]}”，不能{spec.label}")
             data = parse(spec.inputs, inputs)
             ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, hooks,
-                      applicant_row=applicant, present=present)
+                      details=applicant, present=present)
             # One UPDATE of the application at the end rather than one per query the handler makes.
             with session.no_autoflush:
                 if spec.precheck:

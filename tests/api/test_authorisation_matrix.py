@@ -34,6 +34,8 @@ ACCESS = {
     ("POST", "/api/v1/applications/{app_id}/events/{event}"): CASE,
     ("GET", "/api/v1/applications/{app_id}/audit"): CASE,
     ("POST", "/api/v1/applicants/{applicant_id}/reveal"): CASE,
+    ("POST", "/api/v1/applications/{app_id}/applicant/reveal"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/signals"): CASE,
     ("GET", "/api/v1/letters/{letter_id}"): CASE,
     ("PATCH", "/api/v1/letters/{letter_id}"): CASE,
     ("GET", "/api/v1/letters/{letter_id}/preview"): CASE,
@@ -91,6 +93,7 @@ def case(api):
 
 BODIES = {  # valid bodies, so that authorisation — not validation — decides the answer
     "/api/v1/applicants/{applicant_id}/reveal": {"reason": "核对身份"},
+    "/api/v1/applications/{app_id}/applicant/reveal": {"reason": "核对身份"},
     "/api/v1/letters/{letter_id}/void": {"reason": "测试"},
     "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
 }

@@ -40,3 +40,42 @@ def test_clerk_edits_data_fields_of_a_draft_only(db, registry):
     w.fire("head", app_id, "sign_off")
     with pytest.raises(Refused, match="已印发的文书不能修改"):
         w.fire("clerk", app_id, "edit_letter", {"letter_id": letter.id, "request_summary": "x"})
+
+
+def _register_other(w, text="请公开本市空气质量监测数据"):
+    with w.session() as s:
+        app, signals = services.register(s, w.actor("other_clerk"), w.other_agency_id,
+                                         register_inputs(request_text=text),
+                                         today=D("2026-03-02"), registry=w.registry)
+        return app.id, signals
+
+
+@pytest.mark.parametrize("scope, position", [("agency", 1), ("all", 3)])
+def test_fee_count_scope_counts_the_same_identity_across_agencies_only_when_set(db, registry, scope, position):
+    """Rule: fee_count_scope "all" counts the same identity document at every agency (the position only);
+    "agency" counts the agency's own record."""
+    from types import SimpleNamespace
+
+    from engine.models import Agency, Application
+    from engine.services.fees import item_position
+
+    w = build_world(db, registry, fee_count_scope=scope)
+    _register_other(w)
+    _register_other(w, "请公开本市噪声监测数据")
+    app_id = w.register()
+    with w.session() as s:
+        app = s.get(Application, app_id)
+        ctx = SimpleNamespace(app=app, session=s, opts=s.get(Agency, w.agency_id).options)
+        assert item_position(ctx) == position
+
+
+def test_registration_signals_never_count_another_agencys_applications(db, registry):
+    """Rule: the clerk's signals stay within the agency, whatever the fee count scope."""
+    w = build_world(db, registry, fee_count_scope="all")
+    first = w.register()
+    with w.session() as s:
+        _, signals = services.register(s, w.actor("clerk"), w.agency_id, register_inputs(), today=D("2026-03-02"),
+                                       registry=w.registry)
+    assert signals["month_count"] == 2 and [r["id"] for r in signals["possible_repeats"]] == [first]
+    _, theirs = _register_other(w, register_inputs()["request_text"])
+    assert theirs == {"possible_repeats": [], "month_count": 1}
