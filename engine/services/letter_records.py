@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
 from .pipeline import Inputs, handler
@@ -47,6 +48,16 @@ def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
     letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     letter.template_version = template_version
     letter.status = "issued"
+    bind_into_chain(ctx, letter)
+
+
+def bind_into_chain(ctx: "Ctx", letter: "Letter") -> None:
+    """The frozen letter records the chain head before its issuing event and the hash of its content;
+    the issuing event records that hash and the 文号 (``_related.issued``), so the chain covers the
+    letter and ``ogi check`` can prove it unchanged."""
+    letter.chain_head = ctx.app.events_head or genesis(ctx.app.id)
+    letter.content_sha256 = letter_content_hash(letter)
+    ctx.notes["issued"] = {"id": letter.id, "number": letter.number, "content_sha256": letter.content_sha256}
 
 
 # -- record-only events on letters -------------------------------------------------------------------
