@@ -30,7 +30,8 @@ def genesis(application_id: int) -> str:
     return hashlib.sha256(f"{_VERSION}/application/{application_id}".encode()).hexdigest()
 
 
-def _utc(at: datetime) -> str:
+def utc_text(at: datetime) -> str:
+    """A time as the chain writes it (UTC, microseconds, Z)."""
     # SQLite hands back naive datetimes; everything is stored in UTC.
     if at.tzinfo is not None:
         at = at.astimezone(timezone.utc)
@@ -39,7 +40,7 @@ def _utc(at: datetime) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return _utc(value)
+        return utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not serialisable in the audit chain: {type(value).__name__}")

@@ -11,6 +11,7 @@ from pydantic import Field
 from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
+from .duties import draft_edited
 from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
@@ -151,5 +152,6 @@ def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
         decision["details"] = {**decision.get("details", {}), **clean}
         new["decision"] = decision
     letter.data = new
+    draft_edited(ctx, letter)
     ctx.notes["letter"] = {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
                                                               if getattr(data, k) is not None)}
