@@ -61,14 +61,10 @@ def downgrade() -> None:
     else:
         for name in ("events_no_update", "events_no_delete", "letters_frozen_no_update", "letters_frozen_no_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table("letters") as batch:
-        batch.drop_column("content_sha256")
-        batch.drop_column("chain_head")
-    with op.batch_alter_table("applications") as batch:
-        batch.drop_column("events_head")
-    with op.batch_alter_table("events") as batch:
-        batch.drop_column("hash")
-        batch.drop_column("prev_hash")
+    # Plain DROP COLUMN (SQLite >= 3.35): a batch copy of applications would trip its foreign keys.
+    for table, column in (("letters", "content_sha256"), ("letters", "chain_head"), ("applications", "events_head"),
+                          ("events", "hash"), ("events", "prev_hash")):
+        op.drop_column(table, column)
 
 
 # -- backfill ------------------------------------------------------------------------------------------
