@@ -34,8 +34,8 @@ def utc_text(at: datetime) -> str:
     """A time as the chain writes it (UTC, microseconds, Z)."""
     # SQLite hands back naive datetimes; everything is stored in UTC.
     if at.tzinfo is not None:
-        at = at.astimezone(timezone.utc)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds") + "Z"
 
 
 def _plain(value: Any) -> Any:
@@ -52,10 +52,12 @@ def _fields(record: Any, names: tuple[str, ...]) -> dict:
     return {name: getattr(record, name) for name in names}
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                            default=_plain)  # built once: json.dumps with options builds one per call
+
+
 def _digest(body: dict) -> str:
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_plain)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_ENCODER.encode(body).encode()).hexdigest()
 
 
 def event_hash(event: Any, prev_hash: str) -> str:
