@@ -31,7 +31,7 @@ from .app_clock import answer_clock
 from .audit_chain import event_hash, genesis, issue_record, letter_content_hash, utc_text
 from .models import Agency, Application, Consultation, Event, FeeAssessment, Letter, NumberSeries
 from .services.pipeline import snapshot
-from .states import RECORD_EVENTS
+from .states import EVENTS, RECORD_EVENTS
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def _check_chain(n: str, app: Application, events: list[Event]) -> Iterator[Viol
     prev, last_id = genesis(app.id), 0
     for e in events:
         if e.prev_hash != prev:
-            yield Violation(n, "审计链", f"第{e.seq}个事件“{e.name}”与前一事件的哈希不衔接（事件被删除、插入、移动或改写）")
+            yield Violation(n, "审计链", f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”与前一事件的哈希不衔接（事件被删除、插入、移动或改写）")
         if event_hash(e, e.prev_hash) != e.hash:
-            yield Violation(n, "审计链", f"第{e.seq}个事件“{e.name}”的内容与其哈希不符（操作人、时间、原因、输入、"
+            yield Violation(n, "审计链", f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”的内容与其哈希不符（操作人、时间、原因、输入、"
                                         "变更、名称或状态被改写）")
         if e.id <= last_id:
             yield Violation(n, "审计链", f"第{e.seq}个事件的内部编号 {e.id} 与写入顺序不符")

@@ -233,7 +233,7 @@ def test_check_finds_a_deleted_middle_event(world):
     with tampering(world.engine) as conn:
         conn.execute(delete(Event).where(Event.application_id == world.app_id, Event.seq == 3))
     found = problems(world)
-    assert any("第4个事件“decide”与前一事件的哈希不衔接" in p for p in found), found
+    assert any("第4个事件“作出答复决定”与前一事件的哈希不衔接" in p for p in found), found
 
 
 def test_check_finds_a_deleted_application_by_its_orphans(world):
