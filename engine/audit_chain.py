@@ -69,7 +69,8 @@ def event_hash(event: Any, prev_hash: str) -> str:
 
 
 def letter_content_hash(letter: Any) -> str:
-    """The content hash of an issued letter (a ``Letter`` or a dict of its fields) (its 文号, data, PDF hash, issue date, the chain head…)."""
+    """The content hash of an issued letter — its 文号, data, PDF hash, issue date, the chain head… (a
+    ``Letter`` or a dict of its fields)."""
     body = _fields(letter, LETTER_FIELDS)
     body["v"] = _VERSION
     return _digest(body)

@@ -57,11 +57,11 @@ class _LetterEvents:
 def _check_chain(n: str, app: Application, events: list[Event]) -> Iterator[Violation]:
     prev, last_id = genesis(app.id), 0
     for e in events:
+        which = f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”"
         if e.prev_hash != prev:
-            yield Violation(n, "审计链", f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”与前一事件的哈希不衔接（事件被删除、插入、移动或改写）")
+            yield Violation(n, "审计链", f"{which}与前一事件的哈希不衔接（事件被删除、插入、移动或改写）")
         if event_hash(e, e.prev_hash) != e.hash:
-            yield Violation(n, "审计链", f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”的内容与其哈希不符（操作人、时间、原因、输入、"
-                                        "变更、名称或状态被改写）")
+            yield Violation(n, "审计链", f"{which}的内容与其哈希不符（操作人、时间、原因、输入、变更、名称或状态被改写）")
         if e.id <= last_id:
             yield Violation(n, "审计链", f"第{e.seq}个事件的内部编号 {e.id} 与写入顺序不符")
         prev, last_id = e.hash, e.id
