@@ -1,10 +1,18 @@
-"""``ogi check``: prove nothing was lost after a crash or a restore.
+"""``ogi check``: prove nothing was lost after a crash or a restore, and nothing rewritten since.
 
 For every application: its audit events are numbered 1..n without gaps and ``version == n``; each
 event is a legal move of the state machine from the previous event's state; replaying the recorded
-before/after changes reproduces the stored row; the cached clock equals a fresh computation. Across
-the database: tracking numbers and 文号 unique, frozen PDFs and imported calendars match their SHA-256,
-every application has its applicant as given and an applicant record of its own agency.
+before/after changes reproduces the stored row; the cached clock equals a fresh computation; the hash
+chain holds (each event's hash over its content and its predecessor's hash, the application's stored
+head = the last event's hash). Every issued letter: the PDF matches its SHA-256, its content hash
+matches its frozen fields and what the issuing event recorded, its 文号 and chain position match that
+event, its status and void fields match the void event. Across the database: tracking numbers and 文号
+unique, no events or letters without their application, the number series without gaps, imported
+calendars match their SHA-256, every application has its applicant as given and an applicant record of
+its own agency.
+
+What a database user who recomputes the whole chain and the heads could still hide is not caught here:
+the triggers and the role separation of docs/deployment.md stop that user first.
 """
 
 from __future__ import annotations
@@ -18,12 +26,15 @@ from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
 
+from sqlalchemy import exists
+
 from . import machine
 from .app_clock import answer_clock
+from .audit_chain import event_hash, genesis, issue_record, letter_content_hash, utc_text
 from .models import (Agency, Applicant, ApplicantDetails, Application, CalendarSchedule, Consultation, Event,
-                     FeeAssessment, Letter)
+                     FeeAssessment, Letter, NumberSeries)
 from .services.pipeline import snapshot
-from .states import RECORD_EVENTS
+from .states import EVENTS, RECORD_EVENTS
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,45 @@ class Violation:
         return f"{where}[{self.rule}] {self.detail}"
 
 
+@dataclass
+class _LetterEvents:
+    """What the audit trail says about the letters: letter id → (application number, issuing event,
+    its record of the letter) and letter id → the event that voided it."""
+
+    issued: dict
+    voided: dict
+
+
+def _check_chain(n: str, app: Application, events: list[Event]) -> Iterator[Violation]:
+    prev, last_id = genesis(app.id), 0
+    for e in events:
+        which = f"第{e.seq}个事件“{EVENTS.get(e.name, e.name)}”"
+        if e.prev_hash != prev:
+            yield Violation(n, "审计链", f"{which}与前一事件的哈希不衔接（事件被删除、插入、移动或改写）")
+        if event_hash(e, e.prev_hash) != e.hash:
+            yield Violation(n, "审计链", f"{which}的内容与其哈希不符（操作人、时间、原因、输入、变更、名称或状态被改写）")
+        if e.id <= last_id:
+            yield Violation(n, "审计链", f"第{e.seq}个事件的内部编号 {e.id} 与写入顺序不符")
+        prev, last_id = e.hash, e.id
+    if app.events_head != (prev if events else None):
+        yield Violation(n, "审计链", "申请记录的审计链末端与最后一个审计事件不符（最后的事件被删除或申请被改写）")
+
+
+def _note_letters(n: str, events: list[Event], found: _LetterEvents) -> None:
+    for e in events:
+        record = issue_record(e.name, e.changes)
+        if record is not None:
+            found.issued[record.get("id")] = (n, e, record)
+        elif e.name == "void_letter":
+            found.voided[((e.changes or {}).get("_related") or {}).get("letter", {}).get("id")] = e
+
+
 def _check_application(session: Session, app: Application, agency: Agency, registry: CalendarRegistry,
-                       today) -> Iterator[Violation]:
+                       today, found: _LetterEvents) -> Iterator[Violation]:
     events = session.exec(select(Event).where(Event.application_id == app.id).order_by(Event.seq)).all()
     n = app.number
+    yield from _check_chain(n, app, events)
+    _note_letters(n, events, found)
     seqs = [e.seq for e in events]
     if seqs != list(range(1, len(events) + 1)):
         yield Violation(n, "事件编号", f"审计事件序号不连续：{seqs}")
@@ -79,20 +125,78 @@ def _check_application(session: Session, app: Application, agency: Agency, regis
                                   f"{view.computed.due}/{view.state} 不一致")
 
 
+def _check_letter(letter: Letter, found: _LetterEvents) -> Iterator[Violation]:
+    """An issued (or issued, then voided) letter against its frozen content and the audit trail."""
+    name = f"文书 {letter.number}"
+    if letter.pdf is not None and hashlib.sha256(letter.pdf).hexdigest() != letter.pdf_sha256:
+        yield Violation(None, "文书完整性", f"{name} 的 PDF 与其 SHA-256 不符（可能被篡改）")
+    if letter_content_hash(letter) != letter.content_sha256:
+        yield Violation(None, "文书完整性", f"{name} 的冻结内容（文号、数据、PDF 哈希、印发日期等）与其内容哈希不符（可能被篡改）")
+    issued = found.issued.pop(letter.id, None)
+    if issued is None:
+        yield Violation(None, "文书完整性", f"{name}（内部编号 {letter.id}）没有对应的印发审计事件")
+        return
+    n, event, record = issued
+    if record.get("number") != letter.number:
+        yield Violation(n, "文书完整性", f"{name} 与印发事件记录的文号 {record.get('number')} 不符（文号被改写）")
+    if record.get("content_sha256") is not None and record["content_sha256"] != letter.content_sha256:
+        yield Violation(n, "文书完整性", f"{name} 的内容哈希与印发事件（第{event.seq}个）记录的不符（可能被篡改）")
+    if letter.chain_head != event.prev_hash:
+        yield Violation(n, "文书完整性", f"{name} 记录的审计链位置与印发事件（第{event.seq}个）不符")
+    void = found.voided.get(letter.id)
+    expected = ("void", void.reason, utc_text(void.at)) if void else ("issued", "", None)
+    actual = (letter.status, letter.void_reason, utc_text(letter.voided_at) if letter.voided_at else None)
+    if actual != expected:
+        yield Violation(n, "文书完整性", f"{name} 的状态或作废记录与审计事件不符（可能被篡改）")
+
+
+def _check_orphans(session: Session) -> Iterator[Violation]:
+    for model, what in ((Event, "审计事件"), (Letter, "文书")):
+        orphaned = session.exec(select(model.application_id).distinct().where(
+            ~exists().where(Application.id == model.application_id))).all()
+        for app_id in orphaned:
+            yield Violation(None, "申请缺失", f"存在{what}，但其申请（内部编号 {app_id}）不存在（申请可能被删除）")
+
+
+def _check_series(session: Session, agencies: dict, tracking: Counter, letter_seqs: Counter) -> Iterator[Violation]:
+    """Every number ever allocated is in use (a failed transaction rolls its number back)."""
+    for s in session.exec(select(NumberSeries)).all():
+        code = agencies[s.agency_id].code if s.agency_id in agencies else s.agency_id
+        if s.series == "tracking":
+            have = tracking[(s.agency_id, s.year)]
+            if have != s.last:
+                yield Violation(None, "编号连续", f"机关 {code} {s.year} 年已分配申请编号 {s.last} 个，现存申请 {have} 件"
+                                                  "（申请可能被删除）")
+        elif s.series.startswith("letter:"):
+            have = letter_seqs[(s.agency_id, s.series.removeprefix("letter:"), s.year)]
+            if have != s.last:
+                yield Violation(None, "编号连续", f"机关 {code} {s.year} 年“{s.series.removeprefix('letter:')}”文号已分配 "
+                                                  f"{s.last} 个，现存文书 {have} 件（文书可能被删除）")
+
+
 def run_checks(session: Session, registry: CalendarRegistry, today) -> list[Violation]:
     out: list[Violation] = []
     agencies = {a.id: a for a in session.exec(select(Agency)).all()}
     numbers: Counter[str] = Counter()
+    tracking: Counter[tuple[int, int]] = Counter()
+    found = _LetterEvents({}, {})
     for app in session.exec(select(Application).order_by(Application.id)).yield_per(500):
         numbers[app.number] += 1
-        out.extend(_check_application(session, app, agencies[app.agency_id], registry, today))
+        tracking[(app.agency_id, app.received_date.year)] += 1
+        out.extend(_check_application(session, app, agencies[app.agency_id], registry, today, found))
     out.extend(Violation(num, "编号唯一", f"申请编号 {num} 出现 {c} 次") for num, c in numbers.items() if c > 1)
     doc_numbers: Counter[tuple[int, str]] = Counter()
+    letter_seqs: Counter[tuple[int, str, int]] = Counter()
     for letter in session.exec(select(Letter).where(Letter.number.is_not(None))).yield_per(200):
         doc_numbers[(letter.agency_id, letter.number)] += 1
-        if letter.pdf is not None and hashlib.sha256(letter.pdf).hexdigest() != letter.pdf_sha256:
-            out.append(Violation(None, "文书完整性", f"文书 {letter.number} 的 PDF 与其 SHA-256 不符（可能被篡改）"))
+        letter_seqs[(letter.agency_id, letter.series, letter.year)] += 1
+        out.extend(_check_letter(letter, found))
+    for letter_id, (n, event, record) in found.issued.items():
+        out.append(Violation(n, "文书完整性", f"第{event.seq}个事件印发的文书 {record.get('number')}（内部编号 "
+                                             f"{letter_id}）不存在或已无文号（可能被删除或篡改）"))
     out.extend(Violation(None, "文号唯一", f"文号 {num} 出现 {c} 次") for (_, num), c in doc_numbers.items() if c > 1)
+    out.extend(_check_orphans(session))
+    out.extend(_check_series(session, agencies, tracking, letter_seqs))
     out.extend(_check_calendars(session))
     out.extend(_applicant_violations(session))
     return out

@@ -6,7 +6,7 @@ import typer
 
 
 def check() -> None:
-    """核对数据库：审计事件重放、期限、编号唯一、文书完整性。发现问题时退出码为1。"""
+    """核对数据库：审计事件重放与哈希链、期限、编号唯一与连续、文书完整性。发现问题时退出码为1。"""
     from engine.calendar_registry import get_registry
     from engine.check import run_checks
     from engine.db import new_session

@@ -80,6 +80,7 @@ class Application(SQLModel, table=True):
     clock_state: str = Field(default="running", max_length=16)  # running | paused | stopped
 
     version: int = Field(default=1)  # = number of audit events; bumped by compare-and-set per event
+    events_head: Optional[str] = Field(default=None, max_length=64)  # the last event's hash, set with version
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

@@ -1,4 +1,5 @@
-"""The audit trail: append-only; one row per state change, written in the change's transaction."""
+"""The audit trail: append-only (database triggers refuse UPDATE and DELETE); one row per state change,
+written in the change's transaction, each chained to its predecessor by a hash."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class Event(SQLModel, table=True):
     inputs: dict = Field(default_factory=dict, sa_column=json_column())
     changes: dict = Field(default_factory=dict, sa_column=json_column())  # field: [before, after]
     reason: str = ""
+    # The hash chain (engine/audit_chain.py): the previous event's hash (the genesis constant for the
+    # first) and this event's hash over its content and prev_hash. UPDATE and DELETE are refused by triggers.
+    prev_hash: str = Field(max_length=64, sa_column_kwargs={"server_default": ""})
+    hash: str = Field(max_length=64, sa_column_kwargs={"server_default": ""})
 
 
 class AccessLog(SQLModel, table=True):

@@ -82,6 +82,11 @@ class Letter(SQLModel, table=True):
     template_version: Optional[str] = Field(default=None, max_length=64)
     pdf_sha256: Optional[str] = Field(default=None, max_length=64)
     pdf: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # Tamper evidence (engine/audit_chain.py): the application's chain head when the letter was issued,
+    # and the hash of everything frozen at issue — recorded also in the event that issues it.
+    chain_head: Optional[str] = Field(default=None, max_length=64)
+    content_sha256: Optional[str] = Field(default=None, max_length=64)
+    # Once issued, only status (issued → void), void_reason and voided_at may change (database triggers).
     void_reason: str = ""
     voided_at: Optional[datetime] = Field(default=None, sa_column=utc_column(nullable=True))
 

@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..models import Application, Consultation, Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
+from .duties import refuse_own_draft
 from .letter_records import freeze_letter
 from .pipeline import Ctx, Inputs, handler
 
@@ -124,12 +125,12 @@ def current_reply_draft(ctx: Ctx) -> Letter | None:
 
 
 def _can_sign(ctx: Ctx) -> None:
-    if ctx.app.decided_by_id == ctx.actor.user_id:
-        ctx.refuse("签发人不能是拟稿人（作出答复决定者）")
-    if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
-        ctx.refuse("本机关要求答复书经法制审核通过后方可签发")
-    if current_reply_draft(ctx) is None:
+    draft = current_reply_draft(ctx)
+    if draft is None:
         ctx.refuse("没有待签发的答复书草稿")
+    refuse_own_draft(ctx, draft, "签发")
+    if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
+        ctx.refuse("本机关要求答复书经法制审核通过后方可签发（答复书修改后须重新审核）")
 
 
 class SignOffIn(Inputs):

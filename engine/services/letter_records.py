@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
+from .duties import draft_edited, refuse_own_draft
 from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
@@ -47,6 +49,16 @@ def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
     letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     letter.template_version = template_version
     letter.status = "issued"
+    bind_into_chain(ctx, letter)
+
+
+def bind_into_chain(ctx: "Ctx", letter: "Letter") -> None:
+    """The frozen letter records the chain head before its issuing event and the hash of its content;
+    the issuing event records that hash and the 文号 (``_related.issued``), so the chain covers the
+    letter and ``ogi check`` can prove it unchanged."""
+    letter.chain_head = ctx.app.events_head or genesis(ctx.app.id)
+    letter.content_sha256 = letter_content_hash(letter)
+    ctx.notes["issued"] = {"id": letter.id, "number": letter.number, "content_sha256": letter.content_sha256}
 
 
 # -- record-only events on letters -------------------------------------------------------------------
@@ -76,6 +88,7 @@ def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
         # Only a re-issue of a voided reply comes here (a first reply is issued by sign_off), by a head.
         if ctx.app.status != "replied" or ctx.role != "head":
             ctx.refuse("答复书须经负责人签发")
+        refuse_own_draft(ctx, letter, "签发")
         series = ctx.opts.reply_series
     freeze_letter(ctx, letter, series=series)
     ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
@@ -140,5 +153,6 @@ def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
         decision["details"] = {**decision.get("details", {}), **clean}
         new["decision"] = decision
     letter.data = new
+    draft_edited(ctx, letter)
     ctx.notes["letter"] = {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
                                                               if getattr(data, k) is not None)}

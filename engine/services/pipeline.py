@@ -25,6 +25,7 @@ from calendars import CalendarRegistry
 
 from .. import machine
 from ..actors import Actor
+from ..audit_chain import event_hash, genesis
 from ..calendar_registry import get_registry
 from ..db import begin_write, end_transaction, is_postgres
 from ..errors import Conflict, DomainError, Forbidden, NotFound, Refused
@@ -93,7 +94,7 @@ class FireResult:
 
 
 def snapshot(app: Application) -> dict:
-    data = app.model_dump(exclude={"created_at", "updated_at", "version"})
+    data = app.model_dump(exclude={"created_at", "updated_at", "version", "events_head"})
     return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in data.items()}
 
 
@@ -180,6 +181,8 @@ class AuditEntry:
     inputs: Any
     changes: dict
     reason: str
+    prev_hash: str
+    hash: str
 
 
 def record_event(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
@@ -195,19 +198,23 @@ def _insert_event(session: Session, entry: AuditEntry) -> None:
 
 
 def audit_entry(ctx: Ctx, name: str, from_state: str | None, to_state: str, inputs: Any, before: dict) -> AuditEntry:
-    """The audit event of the change made since ``before`` (a ``snapshot``). Identity numbers and
-    phones are stored masked, in the inputs and the changes alike: the trail is shown to every role
-    of the case; the full values are read only through the logged reveal."""
+    """The audit event of the change made since ``before`` (a ``snapshot``), chained to the application's
+    head as read (under the row lock / compare-and-set), which becomes this event's hash. Identity
+    numbers and phones are stored masked, in the inputs and the changes alike (masked before hashing):
+    the trail is shown to every role of the case; the full values are read only through the logged reveal."""
     after = snapshot(ctx.app)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if ctx.notes:
         changes["_related"] = _json_safe(ctx.notes)
-    entry = AuditEntry(
+    content = dict(
         application_id=ctx.app.id, agency_id=ctx.agency.id, seq=ctx.app.version, name=name,
         from_state=from_state, to_state=to_state, actor_id=ctx.actor.user_id, actor_name=ctx.actor.name,
         role=ctx.role, at=ctx.now, effective_date=(ctx.effective_date or ctx.today).isoformat(),
         inputs=mask_pii(_json_safe(inputs)), changes=mask_pii(changes), reason=ctx.reason,
     )
+    prev_hash = ctx.app.events_head or genesis(ctx.app.id)
+    entry = AuditEntry(**content, prev_hash=prev_hash, hash=event_hash(content, prev_hash))
+    ctx.app.events_head = entry.hash
     return entry
 
 
@@ -250,6 +257,7 @@ def save_and_record(session: Session, app: Application, read_version: int, entry
     values = {key: getattr(app, key) for key in entry.changes if key != "_related"}
     values["version"] = app.version
     values["updated_at"] = app.updated_at
+    values["events_head"] = app.events_head  # the new event's hash: the chain head moves with the version
     if is_postgres(session.get_bind()):
         params = {f"set_{k}": v for k, v in values.items()} | {f"ev_{k}": v for k, v in entry.__dict__.items()}
         recorded = session.execute(_save_and_record_statement(tuple(values)),

@@ -7,7 +7,7 @@ Files imported before this revision are loaded by ``ogi db upgrade`` (``ogi cale
 not here: loading validates each file and recomputes deadlines, which is the engine's work.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

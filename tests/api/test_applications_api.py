@@ -174,3 +174,38 @@ def test_void_and_reissue_over_http(api):
     letter = api.get("legal", f"/api/v1/letters/{draft['id']}").json()
     assert letter["audit"] and all(f["ok"] for f in letter["audit"] if f["severity"] == "blocking")
     assert TODAY.year == 2026
+
+
+def test_nobody_approves_their_own_proposal_over_http(api):
+    """Separation of duties on a reply draft: a head who edited the draft cannot sign it (409, the
+    refusal names the rule); an edit after the legal approval needs a fresh approval; another
+    agency's head cannot even see the application."""
+    from sqlmodel import Session
+
+    from engine import admin
+    from engine.db import get_engine
+    from engine.models import Agency, User
+
+    with Session(get_engine()) as s:
+        admin.grant(s, s.get(User, api.world.users["clerk2"]), s.get(Agency, api.world.agency_id), "head")
+        s.commit()
+    r = api.client.patch(f"/api/v1/admin/agencies/{api.world.agency_id}", json={"settings": {"legal_review_required": True}},
+                         headers=api.headers("admin"))
+    assert r.status_code == 200
+    app = api.register()
+    for event in ("start_review", "accept"):
+        api.event("clerk", app["id"], event)
+    detail = api.event("clerk", app["id"], "decide", {"outcome": "needs_creation", "details": {"reasons": "需加工"}}).json()
+    draft = next(x for x in detail["letters"] if x["type"] == "reply")
+    assert api.event("legal", app["id"], "legal_review", {"approve": True}).status_code == 200
+    r = api.client.patch(f"/api/v1/letters/{draft['id']}", json={"request_summary": "改后的摘要"},
+                         headers=api.headers("clerk2"))
+    assert r.status_code == 200, r.text
+    r = api.event("head", app["id"], "sign_off")
+    assert r.status_code == 409 and "答复书修改后须重新审核" in r.json()["detail"]
+    assert api.event("legal", app["id"], "legal_review", {"approve": True}).status_code == 200
+    r = api.event("clerk2", app["id"], "sign_off")
+    assert r.status_code == 409 and "不得审批自己拟办的事项" in r.json()["detail"]
+    assert api.event("other_head", app["id"], "sign_off").status_code == 404
+    r = api.event("head", app["id"], "sign_off")
+    assert r.status_code == 200 and r.json()["status"] == "replied"

@@ -121,3 +121,31 @@ def test_demo_refuses_a_weak_password(isolated_settings):
         assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
     with new_session() as s:
         assert s.exec(select(Agency)).first() is None
+
+
+def test_ogi_check_names_a_rewritten_event_and_a_swapped_letter(isolated_settings, registry):
+    """The verifier: a privileged rewrite of an event's actor and a PDF swapped with its hash are
+    listed in Chinese and exit 1."""
+    import hashlib
+
+    from sqlalchemy import update
+
+    from engine.db import get_engine
+    from engine.models import Event, Letter
+    from tests.workflow.tampering import tampering
+    from tests.workflow.test_tamper_evidence import replied_with_void_and_reissue
+    from tests.workflow.world import build_world
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    w = build_world(get_engine(), registry)
+    app_id, _, issued = replied_with_void_and_reissue(w)
+    assert runner.invoke(app, ["check"]).exit_code == 0
+    forged = b"%PDF-1.7 forged"
+    with tampering(get_engine()) as conn:
+        conn.execute(update(Event).where(Event.application_id == app_id, Event.name == "sign_off")
+                     .values(actor_name="王五"))
+        conn.execute(update(Letter).where(Letter.id == issued)
+                     .values(pdf=forged, pdf_sha256=hashlib.sha256(forged).hexdigest()))
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "“签发”的内容与其哈希不符" in result.stdout and "DEMO公开〔2026〕2号 的冻结内容" in result.stdout

@@ -4,13 +4,14 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, delete, func, select, update
 
 from engine import services
 from engine.check import run_checks
 from engine.errors import Conflict, Refused
 from engine.models import Application, Event, Letter
 
+from .tampering import tampering
 from .test_happy_paths import to_handling
 from .world import D, HOOKS, build_world
 
@@ -124,10 +125,10 @@ def test_check_finds_tampering(db, registry):
     w.fire("head", app_id, "sign_off")
     with w.session() as s:
         assert run_checks(s, registry, D("2026-03-05")) == []
-        s.exec(update(Application).where(Application.id == app_id).values(status="handling"))
-        s.exec(update(Letter).where(Letter.status == "issued").values(pdf=b"%PDF forged"))
-        s.exec(update(Application).where(Application.id == app_id).values(extension_days=5))
-        s.commit()
+    with tampering(db) as conn:  # the issued letter's triggers are out of the way (tampering.py)
+        conn.execute(update(Application).where(Application.id == app_id).values(status="handling"))
+        conn.execute(update(Letter).where(Letter.status == "issued").values(pdf=b"%PDF forged"))
+        conn.execute(update(Application).where(Application.id == app_id).values(extension_days=5))
     with w.session() as s:
         problems = [str(v) for v in run_checks(s, registry, D("2026-03-05"))]
     assert any("重放得到状态 replied，记录为 handling" in p for p in problems)
@@ -140,10 +141,9 @@ def test_deleted_event_is_found(db, registry):
     w = build_world(db, registry)
     app_id = w.register()
     to_handling(w, app_id)
+    with tampering(db) as conn:  # events are append-only: only a privileged path deletes one
+        conn.execute(delete(Event).where(Event.application_id == app_id, Event.seq == 2))
     with w.session() as s:
-        ev = s.exec(select(Event).where(Event.application_id == app_id, Event.seq == 2)).one()
-        s.delete(ev)
-        s.commit()
         problems = [str(v) for v in run_checks(s, registry, D("2026-03-05"))]
     assert any("序号不连续" in p for p in problems) and any("版本号" in p for p in problems)
 
