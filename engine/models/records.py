@@ -23,7 +23,7 @@ class Consultation(SQLModel, table=True):
     party_received_on: Optional[date] = None
     reply_due: Optional[date] = None
     status: str = Field(default="open", max_length=16)  # open | closed
-    result: Optional[str] = Field(default=None, max_length=16)  # consent | objection | other | lapsed
+    result: Optional[str] = Field(default=None, max_length=16)  # consent | objection | other | lapsed | withdrawn
     reply_received_on: Optional[date] = None  # or the lapse date: the pause ends here
     reply_reasons: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
@@ -40,7 +40,7 @@ class FeeAssessment(SQLModel, table=True):
     amount_fen: int  # computed, never typed
     breakdown: list = Field(default_factory=list, sa_column=json_column())  # the band arithmetic
     basis: dict = Field(default_factory=dict, sa_column=json_column())  # monthly count, page rule…
-    status: str = Field(default="proposed", max_length=16)  # proposed|approved|rejected|waived|paid|lapsed
+    status: str = Field(default="proposed", max_length=16)  # proposed|approved|rejected|waived|paid|lapsed|cancelled
     proposed_by_id: int = Field(foreign_key="users.id")
     proposed_on: date
     approved_by_id: Optional[int] = Field(default=None, foreign_key="users.id")

@@ -217,8 +217,22 @@ class WithdrawIn(Inputs):
 
 @handler("withdraw", {"clerk"}, WithdrawIn)
 def withdraw(ctx: Ctx, data: WithdrawIn) -> None:
+    """The applicant withdraws: the case concludes, and what it left open ends with it (recorded), so the
+    case can be archived."""
     ctx.check_date(data.withdrawn_on, "撤回日期", not_before=ctx.app.received_date, not_before_what="收到申请之日")
     ctx.app.outcome = "withdrawn"
     ctx.app.concluded_on = data.withdrawn_on
     ctx.effective_date = data.withdrawn_on
     ctx.reason = data.note
+    closed = []
+    for c in ctx.consultations():
+        if c.status == "open":
+            c.status, c.result, c.reply_received_on = "closed", "withdrawn", data.withdrawn_on
+            closed.append(c.id)
+    cancelled = []
+    for fee in ctx.fees():
+        if fee.status in ("proposed", "approved"):
+            fee.status, fee.closed_on, fee.reason = "cancelled", data.withdrawn_on, "申请人撤回申请"
+            cancelled.append(fee.id)
+    if closed or cancelled:
+        ctx.notes["ended_with_withdrawal"] = {"consultations": closed, "fees": cancelled}

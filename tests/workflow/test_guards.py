@@ -279,3 +279,29 @@ def test_art35_later_date_only_within_the_statutory_period(w):
     assert not head["accept_reasons"]["allowed"] and "已经逾期" in head["accept_reasons"]["reason"]
     w.fire("head", app_id, "accept_reasons", {"later_due": "2026-06-30", "reason": "数量较多"}, today=due.isoformat())
     assert w.app(app_id).due_date == D("2026-06-30")
+
+
+@pytest.mark.parametrize("open_item", ["consultation", "fee"])
+def test_withdrawn_case_can_always_be_archived(w, open_item):
+    """Withdrawal concludes the case (条例 art 45: the concluded case is archived): an open consultation
+    is closed and an unpaid fee cancelled with it, each recorded, instead of leaving it unarchivable."""
+    from engine.models import Consultation
+
+    app_id = w.register()
+    to_handling(w, app_id)
+    if open_item == "consultation":
+        w.fire("clerk", app_id, "start_consultation", {"kind": "third_party", "party": "某公司",
+                                                        "party_received_on": "2026-03-04"}, today="2026-03-04")
+    else:
+        w.fire("clerk", app_id, "propose_fee", {"method": "per_volume", "pages": 250}, today="2026-03-04")
+        w.fire("supervisor", app_id, "approve_fee", today="2026-03-05")
+    w.fire("clerk", app_id, "withdraw", {"withdrawn_on": "2026-03-06", "note": "申请人书面撤回"}, today="2026-03-06")
+    with w.session() as s:
+        consultations = s.exec(select(Consultation).where(Consultation.application_id == app_id)).all()
+        fees = s.exec(select(FeeAssessment).where(FeeAssessment.application_id == app_id)).all()
+    assert all(c.status == "closed" and c.result == "withdrawn" for c in consultations)
+    assert all(f.status == "cancelled" and f.reason == "申请人撤回申请" for f in fees)
+    ended = w.events(app_id)[-1].changes["_related"]["ended_with_withdrawal"]
+    assert len(ended["consultations" if open_item == "consultation" else "fees"]) == 1
+    w.fire("clerk", app_id, "archive", today="2026-03-09")
+    assert w.app(app_id).status == "archived"
