@@ -24,6 +24,10 @@ from .errors import Forbidden, Refused
 from .models import Agency, RoleGrant, User
 
 PLATFORM_FIELDS = {"name": "机关名称", "competent_department_id": "主管部门", "code": "机关代码"}
+# Settings that reach into other agencies' records: counting an applicant's applications at every agency
+# of the deployment (the fee position) is a deployment decision, or an agency admin could probe which
+# identity numbers other agencies know.
+PLATFORM_SETTINGS = {"fee_count_scope": "按件收费的计数范围"}
 SUPERVISOR_SETTINGS = {"fee_approval_by_supervisor": "收费报主管部门核准"}
 
 
@@ -95,6 +99,7 @@ def check_agency_change(actor: Actor, agency: Agency, fields: set[str], settings
     if actor.platform_admin:
         return
     platform = [PLATFORM_FIELDS[f] for f in sorted(fields) if f in PLATFORM_FIELDS]
+    platform += [PLATFORM_SETTINGS[k] for k in sorted(settings) if k in PLATFORM_SETTINGS]
     if platform:
         raise Forbidden(f"只有平台管理员可以修改{'、'.join(platform)}")
     supervised = settings & set(SUPERVISOR_SETTINGS)

@@ -52,7 +52,7 @@ TRANSITIONS: list[dict] = [
     {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "reply_drafting"},
     {"trigger": "pass_secrecy_review", "source": "secrecy_review", "dest": "reply_drafting"},
     {"trigger": "fail_secrecy_review", "source": "secrecy_review", "dest": "handling"},
-    {"trigger": "legal_review", "source": "reply_drafting", "dest": "="},
+    {"trigger": "legal_review", "source": ["reply_drafting", "replied"], "dest": "="},  # replied: a re-issued reply
     {"trigger": "sign_off", "source": "reply_drafting", "dest": "replied"},
     # Service is recorded for notices while open too (the correction and payment periods start there).
     {"trigger": "record_service", "source": [*ANY_OPEN, "replied", "closed"], "dest": "="},

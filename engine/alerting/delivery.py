@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from ..models import Agency, Alert, Application, Delivery, User
 from ..settings import Settings
 from ..states import OPEN_STATES
+from ..webhook_policy import WebhookRefused, check_delivery_target
 
 MAX_BACKOFF = timedelta(hours=6)
 SIGNATURE_HEADER = "X-OGI-Signature"
@@ -110,6 +111,7 @@ def _send_webhook(session: Session, d: Delivery) -> None:
         alert = session.get(Alert, d.alert_id)
         agency = session.get(Agency, alert.agency_id) if alert and alert.agency_id else None
         agency_secret = agency.options.webhook_secret if agency else ""
+    check_delivery_target(d.target)
     body = d.body.encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "OGI-Workflow"}
     if agency_secret:
@@ -129,6 +131,10 @@ def deliver_pending(session: Session, settings: Settings, now: datetime | None =
             _send_email(settings, d) if d.channel == "email" else _send_webhook(session, d)
             d.status, d.sent_at, d.last_error = "sent", now, ""
             sent += 1
+        except WebhookRefused as exc:  # the address policy: give up, nothing was sent
+            d.attempts += 1
+            d.status, d.last_error = "failed", str(exc)[:500]
+            failed += 1
         except Exception as exc:  # noqa: BLE001 - any failure is retried later
             d.attempts += 1
             d.last_error = f"{exc.__class__.__name__}: {exc}"[:500]

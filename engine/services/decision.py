@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..models import Application, Consultation, Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
-from .duties import refuse_own_draft
+from .duties import refuse_own_draft, require_legal_approval
 from .letter_records import freeze_letter
 from .pipeline import Ctx, Inputs, handler
 
@@ -111,7 +111,12 @@ class LegalReviewIn(Inputs):
     comments: str = Field(default="", max_length=4000)
 
 
-@handler("legal_review", {"legal"}, LegalReviewIn)
+def _has_reply_draft(ctx: Ctx) -> None:
+    if current_reply_draft(ctx) is None:
+        ctx.refuse("没有待审核的答复书草稿")
+
+
+@handler("legal_review", {"legal"}, LegalReviewIn, precheck=_has_reply_draft)
 def legal_review(ctx: Ctx, data: LegalReviewIn) -> None:
     if not data.approve and not data.comments:
         raise InputError("退回修改时须写明意见", field="comments")
@@ -129,8 +134,7 @@ def _can_sign(ctx: Ctx) -> None:
     if draft is None:
         ctx.refuse("没有待签发的答复书草稿")
     refuse_own_draft(ctx, draft, "签发")
-    if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
-        ctx.refuse("本机关要求答复书经法制审核通过后方可签发（答复书修改后须重新审核）")
+    require_legal_approval(ctx)
 
 
 class SignOffIn(Inputs):

@@ -41,3 +41,10 @@ def draft_edited(ctx: "Ctx", letter: "Letter") -> None:
     changes as ``legal_review``: [before, None])."""
     if letter.type == "reply":
         ctx.app.legal_review = None
+
+
+def require_legal_approval(ctx: "Ctx") -> None:
+    """Where the agency requires it, a reply is issued — signed off, or re-issued after a void — only as
+    approved by the legal review (an edit since clears the approval)."""
+    if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
+        ctx.refuse("本机关要求答复书经法制审核通过后方可签发（答复书修改后须重新审核）")

@@ -109,6 +109,14 @@ def _pending(ctx: Ctx, status: str) -> FeeAssessment:
 
 def _can_approve(ctx: Ctx) -> None:
     _clock_running(ctx)
+    if ctx.opts.fee_approval_by_supervisor and ctx.role != "system":
+        # 核准 is the competent department's: a supervisor grant held in this agency itself (which its own
+        # admin can give) is not one.
+        department = ctx.agency.competent_department_id
+        if department is None:
+            ctx.refuse("本机关未设置主管部门，收费无法报请核准；请平台管理员设置主管部门")
+        if (department, "supervisor") not in ctx.actor.grants:
+            ctx.refuse("收费须由本机关的主管部门核准")
     fee = _pending(ctx, "proposed")
     if fee.proposed_by_id == ctx.actor.user_id:
         ctx.refuse("提出收费的人不能核准自己的收费")

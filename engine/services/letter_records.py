@@ -11,7 +11,7 @@ from pydantic import Field
 from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
-from .duties import draft_edited, refuse_own_draft
+from .duties import draft_edited, refuse_own_draft, require_legal_approval
 from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
         if ctx.app.status != "replied" or ctx.role != "head":
             ctx.refuse("答复书须经负责人签发")
         refuse_own_draft(ctx, letter, "签发")
+        require_legal_approval(ctx)
         series = ctx.opts.reply_series
     freeze_letter(ctx, letter, series=series)
     ctx.notes["letter"] = {"id": letter.id, "number": letter.number}

@@ -87,7 +87,10 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def test_webhook_signed_and_retried(sqlite_db, registry):
+def test_webhook_signed_and_retried(sqlite_db, registry, monkeypatch):
+    # the signing and retry mechanics against a receiver on this machine: the address policy (which
+    # refuses loopback, see the tests below) is set aside for this test only
+    monkeypatch.setattr("engine.alerting.delivery.check_delivery_target", lambda url: None)
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
@@ -152,3 +155,41 @@ class _NoJobs:
 
     def shutdown(self, wait=True):
         pass
+
+
+def _queue_webhook(sqlite_db, registry, url):
+    w = build_world(sqlite_db, registry)
+    with Session(sqlite_db) as s:  # as stored before the saving rule existed, or re-pointed since
+        agency = s.get(Agency, w.agency_id)
+        agency.settings = {**agency.settings, "webhook_url": url}
+        s.add(agency)
+        s.commit()
+    app_id = w.register(today="2026-02-02", channel_facts={"mail_received": "2026-02-02"})
+    to_handling(w, app_id, today="2026-02-03")
+    run_sweep(lambda: Session(sqlite_db, expire_on_commit=False), registry, date(2026, 3, 10), HOOKS)
+
+
+@pytest.mark.parametrize("url, resolved", [
+    ("http://127.0.0.1:9/hook", None),  # a loopback URL stored before the rule
+    ("https://hooks.example.gov.cn/alerts", "10.20.30.40"),  # a public-looking name pointing inside
+    ("https://metadata.example.cn/", "169.254.169.254"),
+    ("https://v6.example.cn/", "::1"),
+])
+def test_webhook_to_an_internal_address_is_refused_at_delivery(sqlite_db, registry, monkeypatch, url, resolved):
+    """SSRF: at delivery the host name is resolved and every address must be public; a refused delivery
+    is given up (never retried) with a Chinese reason, and nothing is sent."""
+    import socket
+
+    from engine import webhook_policy
+
+    def fake_resolve(host, port, type=0):
+        return [(socket.AF_INET6 if ":" in resolved else socket.AF_INET, type, 6, "", (resolved, port))]
+
+    monkeypatch.setattr(webhook_policy.socket, "getaddrinfo", fake_resolve)
+    monkeypatch.setattr("engine.alerting.delivery.httpx.post", lambda *a, **k: pytest.fail("nothing may be sent"))
+    _queue_webhook(sqlite_db, registry, url)
+    with Session(sqlite_db) as s:
+        n = len(s.exec(select(Delivery)).all())
+        assert n >= 1 and deliver_pending(s, Settings()) == {"sent": 0, "retry_later": n}
+        for d in s.exec(select(Delivery)).all():
+            assert d.status == "failed" and ("内网" in d.last_error or "本机" in d.last_error)

@@ -302,3 +302,25 @@ def test_workbench_admin_and_audit_pages(api):
     page = api.client.get("/admin")
     assert page.status_code == 200 and "/admin/calendar" in page.text and "新增机关" in page.text
     assert json.loads(api.get("platform", "/api/v1/auth/me").text)["platform_admin"] is True
+
+
+def test_rule_fee_approval_needs_the_competent_departments_supervisor(api):
+    """109号: 核准 comes from the competent department. A supervisor grant in the agency itself (which the
+    agency's own admin may give) does not let the agency approve its own fee."""
+    assert grant(api, "admin", "head", api.world.agency_id, "supervisor").status_code == 201
+    app = api.register()
+    for event in ("start_review", "accept"):
+        assert api.event("clerk", app["id"], event).status_code == 200
+    assert api.event("clerk", app["id"], "propose_fee", {"method": "per_volume", "pages": 250}).status_code == 200
+    r = api.event("head", app["id"], "approve_fee")
+    assert_refused(r)
+    assert "主管部门" in r.json()["detail"]
+    assert api.event("supervisor", app["id"], "approve_fee").status_code == 200
+
+
+def test_rule_fee_count_scope_across_agencies_is_the_platform_admins(api):
+    """Counting an identity's applications at every agency would let an agency admin probe which ID numbers
+    other agencies know: only the platform admin may set ``fee_count_scope``."""
+    assert_refused(patch_agency(api, "admin", api.world.agency_id, {"settings": {"fee_count_scope": "all"}}), 403)
+    r = patch_agency(api, "platform", api.world.agency_id, {"settings": {"fee_count_scope": "all"}})
+    assert r.status_code == 200 and r.json()["settings"]["fee_count_scope"] == "all"

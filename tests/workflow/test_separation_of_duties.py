@@ -93,3 +93,23 @@ def _reply_drafts(w, app_id) -> list[int]:
     with w.session() as s:
         return [x.id for x in s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply",
                                                           Letter.status == "draft")).all()]
+
+
+def test_a_reissued_reply_edited_after_legal_approval_needs_a_new_one(w):
+    """Art 17 and the agency's rule: a reply is issued as the legal review approved it. Signed, voided,
+    re-issued and then edited, it cannot be issued until legal approves the edited draft."""
+    app_id, letter_id = drafted(w)
+    w.fire("legal", app_id, "legal_review", {"approve": True})
+    w.fire("head", app_id, "sign_off")
+    with w.session() as s:
+        issued = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "issued")).one()
+    w.fire("head", app_id, "void_letter", {"letter_id": issued.id, "reason": "检索日期有误"})
+    w.fire("clerk", app_id, "reissue_letter", {"letter_id": issued.id})
+    new = _reply_drafts(w, app_id)[-1]
+    w.fire("clerk", app_id, "edit_letter", {"letter_id": new, "details": {"reasons": "需汇总多个年度的数据"}})
+    with pytest.raises(Refused, match="须重新审核"):
+        w.fire("head2", app_id, "issue_letter", {"letter_id": new})
+    w.fire("legal", app_id, "legal_review", {"approve": True})
+    w.fire("head2", app_id, "issue_letter", {"letter_id": new})
+    with w.session() as s:
+        assert s.get(Letter, new).status == "issued"
