@@ -6,6 +6,8 @@ writes its admin audit record and commits — one transaction.
 
 from __future__ import annotations
 
+import functools
+
 from sqlmodel import Session, select
 
 from . import admin
@@ -19,6 +21,19 @@ from .models import Agency, RoleGrant, User
 from .models.user import ROLE_ZH
 
 AGENCY_FIELDS = ("name", "region", "review_body", "court", "address", "contact")
+
+
+def _one_write(fn):
+    """The whole operation in one writing transaction taken up front (``begin_write``): its checks read
+    what the write will change, under the lock, and a concurrent SQLite writer cannot make it fail half
+    way. The audit record commits with the change."""
+
+    @functools.wraps(fn)
+    def run(session: Session, *args, **kwargs):
+        with begin_write(session):
+            return fn(session, *args, **kwargs)
+
+    return run
 
 
 def _record(session: Session, actor: Actor, action: str, origin: Origin, *, agency_id: int | None, target: str,
@@ -71,6 +86,7 @@ def _check_no_cycle(session: Session, agency_id: int, parent_id: int | None) -> 
 # -- agencies ---------------------------------------------------------------------------------------
 
 
+@_one_write
 def create_agency(session: Session, actor: Actor, origin: Origin, *, code: str, name: str,
                   competent_department: str | None = None, settings: dict | None = None, **fields) -> Agency:
     require_platform_admin(actor, "新增机关")
@@ -79,10 +95,10 @@ def create_agency(session: Session, actor: Actor, origin: Origin, *, code: str, 
                                  settings=settings, **fields)
     _record(session, actor, "agency_create", origin, agency_id=agency.id, target=_agency_label(agency),
             details={"after": {"code": agency.code, **_agency_record(agency)}})
-    session.commit()
     return agency
 
 
+@_one_write
 def update_agency(session: Session, actor: Actor, origin: Origin, agency_id: int, changes: dict) -> Agency:
     """``changes``: any of AGENCY_FIELDS, ``competent_department`` (a code, or "" for none) and
     ``settings`` (only the keys to change). Values equal to the current ones are not changes."""
@@ -120,7 +136,6 @@ def update_agency(session: Session, actor: Actor, origin: Origin, agency_id: int
             details["before"][key], details["after"][key] = before[key], after[key]
     _record(session, actor, "agency_update", origin, agency_id=agency.id, target=_agency_label(agency),
             details=details)
-    session.commit()
     return agency
 
 
@@ -167,6 +182,7 @@ def create_user(session: Session, actor: Actor, origin: Origin, *, username: str
     return user
 
 
+@_one_write
 def grant_role(session: Session, actor: Actor, origin: Origin, user_id: int, agency_id: int, role: str) -> User:
     user, agency = _user(session, user_id), _agency(session, agency_id)
     check_grant(session, actor, user, agency.id)
@@ -177,10 +193,10 @@ def grant_role(session: Session, actor: Actor, origin: Origin, user_id: int, age
         _record(session, actor, "role_grant", origin, agency_id=agency.id, target=_user_label(user),
                 details={"after": {"agency_id": agency.id, "agency": agency.name, "role": role,
                                    "role_label": ROLE_ZH.get(role, role)}})
-    session.commit()
     return user
 
 
+@_one_write
 def revoke_role(session: Session, actor: Actor, origin: Origin, user_id: int, grant_id: int) -> User:
     grant = session.get(RoleGrant, grant_id)
     if grant is None or grant.user_id != user_id:
@@ -191,7 +207,6 @@ def revoke_role(session: Session, actor: Actor, origin: Origin, user_id: int, gr
             details={"before": {"agency_id": grant.agency_id, "role": grant.role,
                                 "role_label": ROLE_ZH.get(grant.role, grant.role)}})
     session.delete(grant)
-    session.commit()
     return user
 
 
@@ -215,6 +230,7 @@ def reset_password(session: Session, actor: Actor, origin: Origin, user_id: int,
     return user
 
 
+@_one_write
 def set_active(session: Session, actor: Actor, origin: Origin, user_id: int, active: bool) -> User:
     """Deactivation ends every login of the user at once; reactivation lets them log in again."""
     from .auth import revoke_all_tokens
@@ -230,7 +246,6 @@ def set_active(session: Session, actor: Actor, origin: Origin, user_id: int, act
     for agency_id in _user_agency_ids(session, user):
         _record(session, actor, "user_activate" if active else "user_deactivate", origin, agency_id=agency_id,
                 target=_user_label(user), details={"before": {"active": not active}, "after": {"active": active}})
-    session.commit()
     return user
 
 

@@ -35,6 +35,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
+    # A database error is logged with its statement; its parameters (names, phones, identity numbers
+    # searched for or registered) stay out of the log.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -131,12 +131,17 @@ class Demo:
                                                                "served_on": self.wd(k).isoformat(),
                                                                "proof": "电子邮件发送回执"})
 
-    def issue_drafts(self, app_id: int, k: int) -> None:
+    def issue_drafts(self, app_id: int, k: int, served: int | None = None) -> None:
+        """Issue the notices; ``served``: the applicant received them that many working days ago (by post)."""
         with self.session_factory() as s:
             drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "draft",
                                                  Letter.type != "reply")).all()
         for x in drafts:
             self.fire("clerk1", app_id, "issue_letter", k, {"letter_id": x.id})
+            if served is not None:
+                self.fire("clerk1", app_id, "record_service", served, {
+                    "letter_id": x.id, "method": "post", "served_on": self.wd(served).isoformat(),
+                    "tracking_number": f"EMS10{app_id:04d}{x.id:04d}CN"})
 
 
 def create_demo(session_factory: Callable[[], Session], registry: CalendarRegistry, hooks: dict, today: date,
@@ -176,7 +181,7 @@ def create_demo(session_factory: Callable[[], Session], registry: CalendarRegist
     a = demo.register(6)  # awaiting correction
     demo.fire("clerk1", a, "start_review", 5)
     demo.fire("clerk1", a, "request_correction", 5, {"items": ["请写明所需信息的文件名称或文号", "请写明时间范围"]})
-    demo.issue_drafts(a, 5)
+    demo.issue_drafts(a, 5, served=3)
     a = demo.register(7)  # awaiting reasons (art 35)
     demo.fire("clerk1", a, "start_review", 6)
     demo.fire("clerk1", a, "ask_reasons", 6, {"reply_by": demo.wd(-5).isoformat()})
@@ -196,7 +201,7 @@ def create_demo(session_factory: Callable[[], Session], registry: CalendarRegist
     a = demo.handling(11)  # awaiting payment (paused)
     demo.fire("clerk1", a, "propose_fee", 5, {"method": "per_volume", "pages": 250})
     demo.fire("supervisor1", a, "approve_fee", 4)
-    demo.issue_drafts(a, 4)
+    demo.issue_drafts(a, 4, served=2)
     a = demo.handling(13)  # secrecy review
     demo.fire("clerk1", a, "decide", 2, {"outcome": "provide", "details": DETAILS["provide"]})
     a = demo.handling(15)  # reply drafting
@@ -217,7 +222,7 @@ def create_demo(session_factory: Callable[[], Session], registry: CalendarRegist
     a = demo.register(40)  # correction lapsed (closed by the system)
     demo.fire("clerk1", a, "start_review", 39)
     demo.fire("clerk1", a, "request_correction", 39, {"items": ["请写明所需信息的名称"], "period_days": 15})
-    demo.issue_drafts(a, 39)
+    demo.issue_drafts(a, 39, served=37)
     demo.fire("system", a, "correction_lapsed", 20)
     a = demo.handling(35)  # archived
     demo.reply(a, "provide", 20)

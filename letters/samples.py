@@ -96,12 +96,16 @@ class SampleWorld:
             return list(s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == type_)
                                .order_by(Letter.id)).all())
 
-    def issue_all(self, app_id: int, today: str) -> None:
+    def issue_all(self, app_id: int, today: str, served: str | None = None) -> None:
+        """Issue the notices; ``served``: the day the applicant received them (by post)."""
         with Session(self.engine) as s:
             drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "draft",
                                                  Letter.type != "reply")).all()
         for x in drafts:
             self.fire("clerk", app_id, "issue_letter", {"letter_id": x.id}, today=today)
+            if served:
+                self.fire("clerk", app_id, "record_service", {"letter_id": x.id, "method": "post", "served_on": served,
+                                                              "tracking_number": f"EMS1000{x.id:05d}CN"}, today=served)
 
     def reply(self, outcome: str, details: dict, received: str = "2026-03-05") -> int:
         app_id = self.register(received, "请公开本局2025年度道路运输行政许可办理情况统计及相关会议纪要")
@@ -169,7 +173,7 @@ def build_samples(folder: Path | None = None) -> tuple[SampleWorld, dict[str, Le
     w.fire("clerk", c, "start_review", today="2026-03-03")
     w.fire("clerk", c, "request_correction", {"items": ["请写明所需文件的名称、文号或者其他特征描述",
                                                          "请写明所需信息涉及的道路名称和时间范围"]}, today="2026-03-04")
-    w.issue_all(c, "2026-03-04")
+    w.issue_all(c, "2026-03-04", served="2026-03-06")
     out["acknowledgement"] = w.letters(c, "acknowledgement")[-1]
     out["correction_notice"] = w.letters(c, "correction_notice")[-1]
     w.fire("system", c, "correction_lapsed", today="2026-04-01")

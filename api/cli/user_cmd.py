@@ -79,8 +79,10 @@ def set_password(
     password: Annotated[Optional[str], typer.Option("--password", help="至少10位，不能包含用户名")] = None,
 ) -> None:
     """重设用户密码（并使其全部登录失效）。"""
-    from engine import admin
-    from engine.admin_audit import record_admin_event
+    from dataclasses import replace
+
+    from engine import admin_ops
+    from engine.admin_audit import Origin
     from engine.db import new_session
     from engine.errors import DomainError
     from engine.models import User
@@ -89,13 +91,11 @@ def set_password(
         user = s.exec(select(User).where(User.username == username)).first()
         if user is None:
             fail(f"用户“{username}”不存在")
-        try:
-            admin.set_password(s, user, _password(password))
+        try:  # the operator at the server's command line acts with the platform administrator's rights
+            admin_ops.reset_password(s, replace(_operator(), platform_admin=True), Origin(user_agent="ogi CLI"),
+                                     user.id, _password(password))
         except DomainError as exc:
             fail(exc.message)
-        record_admin_event(s, _operator(), "password_reset", agency_id=None,
-                           target=f"用户 {user.username}（{user.display_name}）", details={"logins_ended": True})
-        s.commit()
     typer.echo(f"已重设 {username} 的密码")
 
 

@@ -23,8 +23,10 @@ def scope_ids(session: Session, p: Principal, agency: str, supervised: bool) -> 
     agencies = agencies_for(session, agency, include_supervised=supervised)
     head = agencies[0]
     if supervised:
-        if (head.id, "supervisor") not in p.actor.grants and (head.id, "admin") not in p.actor.grants:
-            raise Forbidden("汇总所辖机关的报表须由该主管部门的用户查看")
+        # The drill-down lists the supervised agencies' applications: only the department's supervisors
+        # read those (spec README roles), not its agency admin.
+        if (head.id, "supervisor") not in p.actor.grants:
+            raise Forbidden("汇总所辖机关的报表须由该主管部门的主管部门角色（supervisor）查看")
     elif not p.actor.can_see(head):
         raise Forbidden("无权查看该机关的报表")
     return [a.id for a in agencies]

@@ -16,7 +16,7 @@ from sqlmodel import func, select
 from engine import auth, queries, services
 from engine.calendar_registry import get_registry
 from engine.db import new_session
-from engine.errors import DomainError
+from engine.errors import DomainError, NotFound
 from engine.models import Agency, Alert, Application, RoleGrant, User
 from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
@@ -343,7 +343,11 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
             if refused or op not in ("issue", "void", "reissue"):
                 return refused or render(request, "error.html", p, status=404, message="未知的文书操作")
             letter = s.get(Letter, letter_id)
-            if letter is None:
+            try:  # another agency's letter: the same answer as none, and no redirect naming its case
+                if letter is None:
+                    raise NotFound("文书不存在")
+                queries.get_visible(s, p.actor, letter.application_id)
+            except NotFound:
                 return render(request, "error.html", p, status=404, message="文书不存在")
             event = {"issue": "issue_letter", "void": "void_letter", "reissue": "reissue_letter"}[op]
             inputs = {"letter_id": letter_id, **({"reason": str(form.get("reason", ""))} if op == "void" else {})}

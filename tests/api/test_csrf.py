@@ -107,3 +107,26 @@ def test_registration_preview_checks_csrf(api, browser):  # noqa: F811
     r = browser.post("/applications/preview", data={"channel": "email", "fact_date": "2026-03-09", "a_id_type": "resident_id",
                                                     "a_id_number": "1"}, headers={"X-CSRF-Token": csrf_for(api.tokens["clerk"])})
     assert r.status_code == 200 and "答复期限" in r.text
+
+
+def test_web_letter_operation_on_another_agencys_letter_names_nothing(api):  # noqa: F811
+    """The workbench's letter form on another agency's letter: 404 like a letter that does not exist, and
+    no redirect that names the other agency's case."""
+    from sqlmodel import Session, select
+
+    from engine.db import get_engine
+    from engine.models import Letter
+
+    app = api.register()
+    for event in ("start_review", "accept"):
+        api.event("clerk", app["id"], event)
+    api.event("clerk", app["id"], "request_extension", {"days": 5, "reason": "需调取档案"})
+    api.event("head", app["id"], "extend")
+    with Session(get_engine()) as s:
+        letter = s.exec(select(Letter).where(Letter.application_id == app["id"])).first()
+    other = TestClient(api.client.app, raise_server_exceptions=False)
+    other.cookies.set("ogi_session", api.tokens["other_clerk"])
+    r = other.post(f"/letters/{letter.id}/issue", data={"csrf": csrf_for(api.tokens["other_clerk"])},
+                   follow_redirects=False)
+    assert r.status_code == 404 and f"/applications/{app['id']}" not in r.headers.get("location", "")
+    assert "文书不存在" in r.text

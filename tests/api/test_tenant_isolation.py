@@ -324,3 +324,18 @@ def test_rule_fee_count_scope_across_agencies_is_the_platform_admins(api):
     assert_refused(patch_agency(api, "admin", api.world.agency_id, {"settings": {"fee_count_scope": "all"}}), 403)
     r = patch_agency(api, "platform", api.world.agency_id, {"settings": {"fee_count_scope": "all"}})
     assert r.status_code == 200 and r.json()["settings"]["fee_count_scope"] == "all"
+
+
+def test_rule_supervised_report_drill_down_is_for_the_departments_supervisors(api):
+    """The supervised report's drill-down lists the supervised agencies' applications and applicants:
+    the competent department's supervisor reads it, its agency admin does not."""
+    gov = next(a for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "GOV")
+    r = api.post("platform", "/api/v1/admin/users", {"username": "govadmin2", "name": "政府办管理员", "password": "Gov-admin-2026",
+                                                     "roles": [{"agency_id": gov["id"], "role": "admin"}]})
+    assert r.status_code == 201
+    login = api.client.post("/api/v1/auth/login", json={"username": "govadmin2", "password": "Gov-admin-2026"}).json()
+    headers = {"Authorization": f"Bearer {login['token']}"}
+    for url in ("/api/v1/reports/annual?agency=GOV&year=2026&supervised=true",
+                "/api/v1/reports/annual/cell?agency=GOV&year=2026&row=1&column=natural&supervised=true"):
+        assert_refused(api.client.get(url, headers=headers), 403)
+        assert api.get("supervisor", url).status_code == 200
