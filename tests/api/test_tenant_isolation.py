@@ -33,6 +33,17 @@ def patch_agency(api, who, agency_id, body):
     return api.client.patch(f"/api/v1/admin/agencies/{agency_id}", json=body, headers=api.headers(who))
 
 
+def gov_admin_headers(api, username):
+    """A new agency admin of GOV (DEMO's competent department), made by the platform admin, logged in."""
+    gov = next(a for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "GOV")
+    r = api.post("platform", "/api/v1/admin/users", {"username": username, "name": "政府办管理员",
+                                                     "password": "Gov-admin-2026",
+                                                     "roles": [{"agency_id": gov["id"], "role": "admin"}]})
+    assert r.status_code == 201
+    login = api.client.post("/api/v1/auth/login", json={"username": username, "password": "Gov-admin-2026"}).json()
+    return {"Authorization": f"Bearer {login['token']}"}
+
+
 def grants_of(api, user):
     from sqlmodel import Session, select
 
@@ -189,12 +200,7 @@ def test_rule_fee_approval_switch_belongs_to_the_competent_department(api):
     r = patch_agency(api, "admin", api.world.agency_id,  # the same value sent with another change is fine
                      {"settings": {"fee_approval_by_supervisor": True, "acknowledgement_letter": True}})
     assert r.status_code == 200 and r.json()["settings"]["fee_approval_by_supervisor"] is True
-    gov = next(a for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "GOV")
-    r = api.post("platform", "/api/v1/admin/users", {"username": "govadmin", "name": "政府办管理员", "password": "Gov-admin-2026",
-                                                     "roles": [{"agency_id": gov["id"], "role": "admin"}]})
-    assert r.status_code == 201
-    login = api.client.post("/api/v1/auth/login", json={"username": "govadmin", "password": "Gov-admin-2026"}).json()
-    gov_headers = {"Authorization": f"Bearer {login['token']}"}
+    gov_headers = gov_admin_headers(api, "govadmin")
     r = api.client.patch(f"/api/v1/admin/agencies/{api.world.agency_id}", headers=gov_headers,
                          json={"settings": {"fee_approval_by_supervisor": False}})
     assert r.status_code == 200, r.text
@@ -329,12 +335,7 @@ def test_rule_fee_count_scope_across_agencies_is_the_platform_admins(api):
 def test_rule_supervised_report_drill_down_is_for_the_departments_supervisors(api):
     """The supervised report's drill-down lists the supervised agencies' applications and applicants:
     the competent department's supervisor reads it, its agency admin does not."""
-    gov = next(a for a in api.get("platform", "/api/v1/admin/agencies").json() if a["code"] == "GOV")
-    r = api.post("platform", "/api/v1/admin/users", {"username": "govadmin2", "name": "政府办管理员", "password": "Gov-admin-2026",
-                                                     "roles": [{"agency_id": gov["id"], "role": "admin"}]})
-    assert r.status_code == 201
-    login = api.client.post("/api/v1/auth/login", json={"username": "govadmin2", "password": "Gov-admin-2026"}).json()
-    headers = {"Authorization": f"Bearer {login['token']}"}
+    headers = gov_admin_headers(api, "govadmin2")
     for url in ("/api/v1/reports/annual?agency=GOV&year=2026&supervised=true",
                 "/api/v1/reports/annual/cell?agency=GOV&year=2026&row=1&column=natural&supervised=true"):
         assert_refused(api.client.get(url, headers=headers), 403)
