@@ -15,7 +15,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "demo-password-1"
+PASSWORD = "demo-pass-2026"
+
+
+def _wait_until_up(base: str, seconds: float = 60) -> None:
+    """The server answers /healthz (start-up takes longer on a busy machine than a fixed sleep allows)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
 
 
 def main() -> None:
@@ -36,7 +51,7 @@ def main() -> None:
                                   cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            time.sleep(3)
+            _wait_until_up(base)
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as pw:
@@ -72,6 +87,13 @@ def main() -> None:
                 admin = session("admin")
                 admin.goto(f"{base}/admin")
                 admin.screenshot(path=str(out / "admin.png"), full_page=True)
+                admin.goto(f"{base}/account/logins")
+                admin.screenshot(path=str(out / "logins.png"), full_page=True)
+                platform = session("platform1")
+                platform.goto(f"{base}/admin")
+                platform.screenshot(path=str(out / "admin-platform.png"), full_page=True)
+                platform.goto(f"{base}/admin/audit")
+                platform.screenshot(path=str(out / "admin-audit.png"), full_page=True)
                 tablet = session("clerk1", 820, 1180)
                 tablet.screenshot(path=str(out / "queue-tablet.png"), full_page=False)
                 browser.close()
