@@ -23,9 +23,6 @@ from .correction import ReceiveCorrectionIn, correction_received_on, take_correc
 from .fees import PaymentIn, payment_due, take_payment
 from .pipeline import Ctx, handler
 
-LAPSE_OF = {"excuse_late_correction": "no_correction", "excuse_late_payment": "fee_unpaid"}
-
-
 class LateCorrectionIn(ReceiveCorrectionIn):
     reason: str = Field(min_length=1, max_length=2000)
 
