@@ -14,7 +14,8 @@ from .actors import Actor
 from .alerting.sweep import insert_alerts
 from .calendar_registry import SharedCalendars
 from .db import begin_write, is_postgres
-from .models import Agency, Application, CalendarSchedule
+from .models import Agency, Application, CalendarSchedule, Letter
+from .services.extension import promise_new_due
 from .services.pipeline import Ctx, bump_version, record_event, refresh_clock_cache, snapshot
 from .states import OPEN_STATES
 
@@ -35,13 +36,17 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
     if is_postgres(session.get_bind()):
         stmt = stmt.with_for_update()  # SQLite: the writing transaction holds the database lock
     actor, now = Actor.system(), datetime.now(timezone.utc)
+    held = held_extension_notices(session)
     for app in session.exec(stmt).all():
         before = (app.due_date, app.due_provisional, app.clock_state)
         ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, now, registry, {})
         snap = snapshot(app)
         refresh_clock_cache(ctx)
         after = (app.due_date, app.due_provisional, app.clock_state)
-        if after == before:
+        notices = [x.id for x in held.get(app.id, []) if promise_new_due(ctx, x)]
+        if notices:
+            ctx.notes["extension_notices"] = notices  # the date it promises, now certain (or still held)
+        if after == before and not notices:
             continue
         bump_version(app)
         ctx.reason = "放假安排更新后重新计算期限"
@@ -60,6 +65,15 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
     session.flush()  # the applications' new due dates and versions
     insert_alerts(session, alerts)  # one alert per change and due date, even if imported twice
     return changed
+
+
+def held_extension_notices(session: Session) -> dict[int, list[Letter]]:
+    """Draft extension notices held because the date they promise is not yet certain, by application."""
+    out: dict[int, list[Letter]] = {}
+    for letter in session.exec(select(Letter).where(Letter.type == "extension_notice", Letter.status == "draft")).all():
+        if letter.data.get("date_hold"):
+            out.setdefault(letter.application_id, []).append(letter)
+    return out
 
 
 CLOCK_SKEW = timedelta(minutes=5)  # hosts' clocks may differ: look this much further back

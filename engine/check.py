@@ -79,6 +79,8 @@ def _note_letters(n: str, events: list[Event], found: _LetterEvents) -> None:
             found.issued[record.get("id")] = (n, e, record)
         elif e.name == "void_letter":
             found.voided[((e.changes or {}).get("_related") or {}).get("letter", {}).get("id")] = e
+        for voided in ((e.changes or {}).get("_related") or {}).get("voided_letters", []):
+            found.voided[voided.get("id")] = e  # a lapse excused: its termination notice voided
 
 
 def _check_application(session: Session, app: Application, agency: Agency, registry: CalendarRegistry,

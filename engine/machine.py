@@ -45,6 +45,9 @@ TRANSITIONS: list[dict] = [
     {"trigger": "waive_fee", "source": ["awaiting_fee_approval", "awaiting_payment"], "dest": "handling"},
     {"trigger": "record_payment", "source": "awaiting_payment", "dest": "handling"},
     {"trigger": "payment_lapsed", "source": "awaiting_payment", "dest": "closed"},
+    # The head's justified exception to a lapsed period: before the lapse or after it closed the case.
+    {"trigger": "excuse_late_correction", "source": ["awaiting_correction", "closed"], "dest": "reviewing"},
+    {"trigger": "excuse_late_payment", "source": ["awaiting_payment", "closed"], "dest": "handling"},
     {"trigger": "request_extension", "source": ANY_OPEN, "dest": "="},
     {"trigger": "extend", "source": ANY_OPEN, "dest": "="},
     {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "secrecy_review",

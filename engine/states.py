@@ -44,6 +44,8 @@ EVENTS = {
     "waive_fee": "减免收费",
     "record_payment": "登记缴费",
     "payment_lapsed": "逾期未缴费",
+    "excuse_late_correction": "准予逾期补正",
+    "excuse_late_payment": "准予逾期缴费",
     "request_extension": "申请延期",
     "extend": "批准延期",
     "decide": "作出答复决定",

@@ -18,6 +18,9 @@ EVENT_FIELDS: dict[str, list[tuple]] = {
     "receive_correction": [("channel", "补正材料收件渠道", "select", CHANNEL_CHOICES), ("received_on", "收到日期", "date", None),
                            ("corrected_text", "补正后的申请内容（可选）", "textarea", None)],
     "correction_lapsed": [],
+    "excuse_late_correction": [("channel", "补正材料收件渠道", "select", CHANNEL_CHOICES), ("received_on", "收到日期", "date", None),
+                               ("corrected_text", "补正后的申请内容（可选）", "textarea", None),
+                               ("reason", "逾期补正的正当理由", "textarea", None)],
     "ask_reasons": [("reply_by", "说明理由的期限", "date", None), ("note", "备注", "text", None)],
     "accept_reasons": [("later_due", "确定的答复期限", "date", None), ("reason", "理由", "textarea", None)],
     "reject_reasons": [("reasons_request", "要求说明理由的情况", "textarea", None), ("reasons_answer", "申请人的说明及认定", "textarea", None)],
@@ -39,6 +42,8 @@ EVENT_FIELDS: dict[str, list[tuple]] = {
     "record_payment": [("amount", "缴费金额（元）", "text", None), ("receipt_number", "财政票据号", "text", None),
                        ("paid_on", "缴费日期", "date", None)],
     "payment_lapsed": [],
+    "excuse_late_payment": [("amount", "缴费金额（元）", "text", None), ("receipt_number", "财政票据号", "text", None),
+                            ("paid_on", "缴费日期", "date", None), ("reason", "逾期缴费的正当理由", "textarea", None)],
     "request_extension": [("days", "延长工作日数（≤20）", "number", None), ("reason", "理由", "textarea", None)],
     "extend": [],
     "decide": [("outcome", "答复类型", "select", [(k, v.label) for k, v in OUTCOMES.items() if v.by_decision and k != "excessive"]),
@@ -96,7 +101,7 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
             out[name] = value == "true"
         else:
             out[name] = value
-    if event == "receive_correction" and "channel" in out:
+    if event in ("receive_correction", "excuse_late_correction") and "channel" in out:
         received = out.pop("received_on", None)
         out["channel_facts"] = {FACT_FIELDS[out["channel"]]: received} if received else {}
     return out

@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (importing registers the handlers)
     extension,
     fees,
     intake,
+    late_exceptions,
     letter_records,
     reasons,
     review_cases,

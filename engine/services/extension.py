@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ..clock import MAX_EXTENSION
+from ..models import Letter
 from .pipeline import Ctx, Inputs, handler
 
 
@@ -50,9 +51,31 @@ def extend(ctx: Ctx, data) -> None:
     app.extension_requested_days = None
     app.extension_requested_by_id = None
     ctx.reason = app.extension_reason
-    new_due = ctx.clock().due  # the clock reads the extended record
-    ctx.draft_letter("extension_notice", {
+    letter = ctx.draft_letter("extension_notice", {
         "days": ctx.notes["extension"]["days"], "old_due": ctx.notes["extension"]["old_due"],
-        "new_due": new_due.isoformat() if new_due else None, "reason": app.extension_reason,
-        "dispatch_by": ctx.notes["extension"]["old_due"],
+        "reason": app.extension_reason, "dispatch_by": ctx.notes["extension"]["old_due"],
     })
+    promise_new_due(ctx, letter)
+
+
+def promise_new_due(ctx: Ctx, letter: Letter) -> bool:
+    """The new due date the extension notice promises: the answer clock's, read from the record as it
+    is now (extended, restarted after a correction, paused). A letter never prints a date that is not
+    certain: while the clock is paused or the date rests on a provisional calendar, the notice is held
+    (``date_hold``, the reason in Chinese) and not issuable; importing the missing year's schedule
+    recomputes it (``engine.calendar_change``), as does issuing it. True when the letter changed."""
+    view = ctx.clock()
+    due, hold = view.due, None
+    if due is None:
+        hold = "答复期限正在暂停计算，新的答复期限尚不确定：延期答复告知书暂不能印发，请在暂停结束后印发"
+    elif view.computed.provisional:
+        known = ctx.registry.calendar(ctx.agency.region).known_years
+        missing = [y for y in range(view.computed.day0.year, due.year + 1) if y not in known]
+        years = "、".join(f"{y}年" for y in missing) or f"{due.year}年"
+        hold = (f"{years}放假安排尚未载入，新的答复期限（暂定{due}）尚不确定：延期答复告知书不能印发暂定日期，"
+                f"载入{years}放假安排后将自动重新计算")
+    data = {**letter.data, "new_due": None if hold else due.isoformat(),
+            "provisional_new_due": due.isoformat() if hold and due else None, "date_hold": hold}
+    changed = data != letter.data
+    letter.data = data
+    return changed

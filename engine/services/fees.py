@@ -188,9 +188,8 @@ class PaymentIn(Inputs):
     paid_on: date
 
 
-@handler("record_payment", {"clerk"}, PaymentIn)
-def record_payment(ctx: Ctx, data: PaymentIn) -> None:
-    fee = _pending(ctx, "approved")
+def take_payment(ctx: Ctx, fee: FeeAssessment, data: PaymentIn) -> None:
+    """The billed amount, paid on a day between the approval and today: the fee is paid."""
     paid = parse_yuan(data.amount, "amount")
     if paid != fee.approved_amount_fen:
         ctx.refuse(f"缴费金额 {paid / 100:.2f} 元与收费通知的金额 {fee.approved_amount_fen / 100:.2f} 元不一致")
@@ -199,6 +198,18 @@ def record_payment(ctx: Ctx, data: PaymentIn) -> None:
         "paid", paid, data.receipt_number, data.paid_on, data.paid_on)
     ctx.effective_date = data.paid_on
     ctx.notes["fee"] = {"id": fee.id, "paid_fen": paid}
+
+
+@handler("record_payment", {"clerk"}, PaymentIn)
+def record_payment(ctx: Ctx, data: PaymentIn) -> None:
+    """A payment within the period (109号); paid after it, the application is deemed abandoned unless
+    the head accepts it with good cause (``excuse_late_payment``)."""
+    fee = _pending(ctx, "approved")
+    due = payment_due(ctx, fee)
+    if due is not None and data.paid_on > due:
+        ctx.refuse(f"缴费期限已于{due}届满，逾期缴费视为放弃申请（国办函〔2020〕109号）；确有正当理由的，"
+                   f"由负责人“准予逾期缴费”并写明理由")
+    take_payment(ctx, fee, data)
 
 
 def payment_due(ctx: Ctx, fee: FeeAssessment) -> date | None:

@@ -182,9 +182,19 @@ class SplitIn(Inputs):
         return parts
 
 
+def correction_record(app: Application) -> dict:
+    """A part split off after a correction is the corrected application: its answer clock restarts
+    where the original's did, and it has had its one correction (art 30)."""
+    return {"correction_requested_on": app.correction_requested_on, "correction_items": list(app.correction_items),
+            "correction_period_days": app.correction_period_days,
+            "correction_notice_served_on": app.correction_notice_served_on,
+            "correction_received_on": app.correction_received_on}
+
+
 @handler("split", {"clerk"}, SplitIn)
 def split(ctx: Ctx, data: SplitIn) -> None:
-    """一事一申请: the first part stays here, each other part becomes a sibling with its own number."""
+    """一事一申请: the first part stays here, each other part becomes a sibling with its own number,
+    the same receipt and the same correction (``correction_record``)."""
     app = ctx.app
     app.request_text = data.parts[0]
     siblings = []
@@ -197,6 +207,7 @@ def split(ctx: Ctx, data: SplitIn) -> None:
             channel_facts=dict(app.channel_facts), received_date=app.received_date, request_text=text,
             purpose=app.purpose, form_wanted=app.form_wanted, delivery_wanted=app.delivery_wanted,
             status="reviewing", registered_by_id=ctx.actor.user_id, handling_clerk_id=app.handling_clerk_id,
+            **correction_record(app),
         )
         sib_ctx = Ctx(ctx.session, ctx.actor, ctx.role, sib, ctx.agency, ctx.today, ctx.now, ctx.registry, {})
         refresh_clock_cache(sib_ctx)

@@ -12,6 +12,7 @@ from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
 from .duties import draft_edited, refuse_own_draft, require_legal_approval
+from .extension import promise_new_due
 from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
     render = ctx.hooks.get("render")
     if audit is None or render is None:
         ctx.refuse("签发/印发需要文书渲染与法制审核组件，请通过工作台或 API 操作")
-    if letter.data.get("due_provisional"):
-        ctx.refuse("期限为暂定（所涉年份放假安排未载入），文书不能印发暂定日期；请先导入该年放假安排")
+    if letter.data.get("date_hold"):  # a date it prints is not certain (a reply prints no due date)
+        ctx.refuse(letter.data["date_hold"])
     year = ctx.today.year
     letter.series, letter.year = series, year
     letter.seq = next_number(ctx.session, ctx.agency.id, f"letter:{series}", year)
@@ -84,6 +85,8 @@ def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
     if letter.status != "draft":
         ctx.refuse("只有草稿可以印发")
     series = ctx.opts.notice_series
+    if letter.type == "extension_notice" and letter.data.get("date_hold"):
+        promise_new_due(ctx, letter)  # certain by now? (the schedule imported, the pause over)
     if letter.type == "reply":
         # Only a re-issue of a voided reply comes here (a first reply is issued by sign_off), by a head.
         if ctx.app.status != "replied" or ctx.role != "head":
