@@ -50,3 +50,25 @@ def test_a_legal_send_back_must_be_answered_before_sign_off_over_http(api):
     assert api.event("legal", app_id, "legal_review", {"approve": True}).status_code == 200
     r = api.event("head", app_id, "sign_off")
     assert r.status_code == 200 and r.json()["status"] == "replied"
+
+
+def test_the_workbench_offers_the_clerk_the_amendment_after_a_legal_send_back(api):
+    """The amend form (edit_letter) is listed with the send-back's comments, and submitting it amends the
+    draft: sign-off then waits for the legal reviewer's new approval."""
+    from api.web.session import csrf_for
+
+    app_id, draft = _decided(api, "needs_creation")
+    api.event("legal", app_id, "legal_review", {"approve": False, "comments": "理由不充分"})
+    api.client.cookies.set("ogi_session", api.tokens["clerk"])
+    page = api.client.get(f"/applications/{app_id}")
+    assert page.status_code == 200
+    assert f'action="/applications/{app_id}/events/edit_letter"' in page.text and "理由不充分" in page.text
+    version = api.get("clerk", f"/api/v1/applications/{app_id}").json()["version"]
+    r = api.client.post(f"/applications/{app_id}/events/edit_letter", follow_redirects=False,
+                        data={"csrf": csrf_for(api.tokens["clerk"]), "version": str(version), "letter_id": str(draft),
+                              "d_reasons": "需对多个系统的记录汇总分析", "request_summary": ""})
+    assert r.status_code == 303 and "bad=" not in r.headers["location"], r.headers["location"]
+    letter = api.get("clerk", f"/api/v1/letters/{draft}").json()
+    assert letter["data"]["decision"]["details"]["reasons"] == "需对多个系统的记录汇总分析"
+    r = api.event("head", app_id, "sign_off")
+    assert r.status_code == 409 and "重新通过" in r.json()["detail"]
