@@ -49,6 +49,13 @@ def reply_changed(ctx: "Ctx") -> None:
     ctx.app.legal_review = "amended" if ctx.app.legal_review in SENT_BACK else None
 
 
+def reply_redrafted(ctx: "Ctx") -> None:
+    """A voided reply drafted again as it was issued: an approval carries over (the content is the one
+    reviewed), a send-back of the previous draft is answered by the new one (awaiting re-approval)."""
+    if ctx.app.legal_review in SENT_BACK:
+        reply_changed(ctx)
+
+
 def draft_edited(ctx: "Ctx", letter: "Letter") -> None:
     """A reply draft changed. Its reviews no longer cover it: the legal review's result is cleared, and a
     releasing reply edited after the secrecy review goes back to that review (a flag the machine moves

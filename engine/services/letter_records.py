@@ -11,7 +11,7 @@ from pydantic import Field
 from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
-from .duties import draft_edited, refuse_own_draft, require_legal_approval, send_back_advice
+from .duties import draft_edited, refuse_own_draft, reply_redrafted, require_legal_approval, send_back_advice
 from .pipeline import Inputs, handler
 
 if TYPE_CHECKING:
@@ -123,6 +123,8 @@ def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
     new = Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type, outcome=old.outcome,
                  addressee=old.addressee, data=keep, drafted_by_id=ctx.actor.user_id)
     ctx.add(new)
+    if new.type == "reply":
+        reply_redrafted(ctx)
     ctx.notes["letter"] = {"id": new.id, "replaces": old.id}
 
 

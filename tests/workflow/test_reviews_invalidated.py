@@ -197,3 +197,22 @@ def test_nobody_approves_their_own_proposal_a_head_who_amended_after_a_send_back
     with pytest.raises(Refused, match="签发人不能是拟稿人"):
         w.fire("clerk2", app_id, "sign_off")
     assert w.fire("head", app_id, "sign_off").status == "replied"
+
+
+def test_a_legal_send_back_of_a_re_issued_releasing_reply_is_answered_by_a_new_draft(w):
+    """The re-issued releasing reply cannot be edited, so the send-back is answered by voiding it and
+    drafting it again from the issued reply; the legal reviewer approves that before it is issued."""
+    app_id, letter_id = reviewed_provide(w)
+    w.fire("head", app_id, "sign_off")
+    w.fire("head", app_id, "void_letter", {"letter_id": letter_id, "reason": "日期有误"})
+    w.fire("clerk", app_id, "reissue_letter", {"letter_id": letter_id})
+    w.fire("legal", app_id, "legal_review", {"approve": False, "comments": "附件名称有误"})
+    first = reply_drafts(w, app_id)[0]
+    with pytest.raises(Refused, match="法制审核已退回修改（意见：附件名称有误）"):
+        w.fire("head2", app_id, "issue_letter", {"letter_id": first})
+    w.fire("head", app_id, "void_letter", {"letter_id": first, "reason": "按法制审核意见重新出具"})
+    w.fire("clerk", app_id, "reissue_letter", {"letter_id": letter_id})
+    assert w.app(app_id).legal_review == "amended"
+    w.fire("legal", app_id, "legal_review", {"approve": True})
+    w.fire("head2", app_id, "issue_letter", {"letter_id": reply_drafts(w, app_id)[0]})
+    checks_clean(w)
