@@ -102,8 +102,8 @@ def _check_application(session: Session, app: Application, agency: Agency, regis
                 yield Violation(n, "重放", f"第{e.seq}个事件“{e.name}”不是登记事件")
         elif e.from_state != state:
             yield Violation(n, "重放", f"第{e.seq}个事件“{e.name}”的起始状态 {e.from_state} 与前一状态 {state} 不符")
-        elif e.name in RECORD_EVENTS:
-            if e.to_state != e.from_state:
+        elif e.name in RECORD_EVENTS:  # keeps the state, or moves as the machine table says (an edit voiding a review)
+            if e.to_state != e.from_state and e.to_state not in machine.destinations(e.from_state, e.name):
                 yield Violation(n, "重放", f"第{e.seq}个事件“{e.name}”不应改变状态")
         elif not machine.allowed_from(e.from_state, e.name):
             yield Violation(n, "重放", f"第{e.seq}个事件“{e.name}”不能从 {e.from_state} 发生")

@@ -50,11 +50,17 @@ TRANSITIONS: list[dict] = [
     {"trigger": "excuse_late_payment", "source": ["awaiting_payment", "closed"], "dest": "handling"},
     {"trigger": "request_extension", "source": ANY_OPEN, "dest": "="},
     {"trigger": "extend", "source": ANY_OPEN, "dest": "="},
-    {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "secrecy_review",
+    # From reply_drafting: the clerk changes the decision (e.g. after a legal send-back); the old draft is
+    # voided and a releasing decision goes through the secrecy review again.
+    {"trigger": "decide", "source": ["reviewing", "handling", "reply_drafting"], "dest": "secrecy_review",
      "conditions": "releases_information"},
-    {"trigger": "decide", "source": ["reviewing", "handling"], "dest": "reply_drafting"},
+    {"trigger": "decide", "source": ["reviewing", "handling", "reply_drafting"], "dest": "reply_drafting"},
     {"trigger": "pass_secrecy_review", "source": "secrecy_review", "dest": "reply_drafting"},
     {"trigger": "fail_secrecy_review", "source": "secrecy_review", "dest": "handling"},
+    # A record event that moves: an edit of a releasing reply draft after the secrecy review voids that
+    # review, the case goes back to it (otherwise edit_letter keeps the state, like every record event).
+    {"trigger": "edit_letter", "source": "reply_drafting", "dest": "secrecy_review",
+     "conditions": "secrecy_review_voided"},
     {"trigger": "legal_review", "source": ["reply_drafting", "replied"], "dest": "="},  # replied: a re-issued reply
     {"trigger": "sign_off", "source": "reply_drafting", "dest": "replied"},
     # Service is recorded for notices while open too (the correction and payment periods start there).
@@ -73,12 +79,16 @@ class StateHolder:
     state: str
     consultations_remain_flag: bool = False
     releases_information_flag: bool = False
+    secrecy_review_voided_flag: bool = False
 
     def consultations_remain(self) -> bool:
         return self.consultations_remain_flag
 
     def releases_information(self) -> bool:
         return self.releases_information_flag
+
+    def secrecy_review_voided(self) -> bool:
+        return self.secrecy_review_voided_flag
 
 
 logging.getLogger("transitions").setLevel(logging.WARNING)  # one INFO line per callback otherwise
@@ -107,14 +117,22 @@ def allowed_from(state: str, event: str) -> bool:
     return bool(_machine().get_transitions(trigger=event, source=state))
 
 
+@lru_cache(maxsize=None)
+def destinations(state: str, event: str) -> frozenset[str]:
+    """Every state the event can lead to from here, whatever its conditions."""
+    return frozenset(state if t.dest is None else t.dest
+                     for t in _machine().get_transitions(trigger=event, source=state))
+
+
 def events_from(state: str) -> list[str]:
     return sorted(set(_machine().get_triggers(state)))
 
 
 @lru_cache(maxsize=None)
-def next_state(state: str, event: str, *, consultations_remain: bool = False, releases_information: bool = False) -> str:
+def next_state(state: str, event: str, *, consultations_remain: bool = False, releases_information: bool = False,
+               secrecy_review_voided: bool = False) -> str:
     """Run the event on an adapter and return the destination; ValueError when not allowed here."""
-    holder = StateHolder(state, consultations_remain, releases_information)
+    holder = StateHolder(state, consultations_remain, releases_information, secrecy_review_voided)
     machine = _machine()
     machine.add_model(holder, initial=state)
     try:

@@ -48,6 +48,7 @@ EVENT_EXAMPLES = {
     "request_extension": {"days": 20, "reason": "需调取档案"},
     "decide": {"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
                                                    "searched_by": "李明", "searched_on": "2026-11-20"}},
+    "edit_letter": {"letter_id": 1, "details": {"reasons": "需对多个系统的原始记录汇总分析"}},
     "pass_secrecy_review": {"notes": "不涉密"}, "legal_review": {"approve": True},
     "sign_off": {}, "record_service": {"letter_id": 1, "method": "email", "served_on": "2026-11-25", "proof": "邮件回执"},
     "withdraw": {"withdrawn_on": "2026-11-20"}, "archive": {},

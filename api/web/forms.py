@@ -9,7 +9,16 @@ from engine.receipt import CHANNELS
 CHANNEL_CHOICES = [(k, v[0]) for k, v in CHANNELS.items()]
 FACT_FIELDS = {k: v[1] for k, v in CHANNELS.items()}
 
-# event → [(name, label, kind, choices)]; kind: text | textarea | date | number | select | lines | checkbox
+# The details of every outcome, as form fields ``d_<key>`` (the ground as ``ground``).
+DETAIL_FIELDS: list[tuple] = [
+    ("ground", "不予公开理由类别（不予公开、部分公开）", "select", [("", "—")] + [(k, g.label) for k, g in GROUNDS.items()]),
+    *[(f"d_{key}", label, "lines" if key == "attachments" else ("date" if key == "searched_on" else "textarea"), None)
+      for key, label in {d.key: d.label for o in OUTCOMES.values() for d in o.details if d.key != "ground"}.items()],
+]
+ALL_DETAIL_KEYS = {d.key for o in OUTCOMES.values() for d in o.details}
+
+# event → [(name, label, kind, choices)];
+# kind: text | textarea | date | number | select | lines | checkbox | letter (issued) | draft (letter draft)
 EVENT_FIELDS: dict[str, list[tuple]] = {
     "start_review": [],
     "accept": [],
@@ -47,10 +56,11 @@ EVENT_FIELDS: dict[str, list[tuple]] = {
     "request_extension": [("days", "延长工作日数（≤20）", "number", None), ("reason", "理由", "textarea", None)],
     "extend": [],
     "decide": [("outcome", "答复类型", "select", [(k, v.label) for k, v in OUTCOMES.items() if v.by_decision and k != "excessive"]),
-               ("ground", "不予公开理由类别（不予公开、部分公开）", "select", [("", "—")] + [(k, g.label) for k, g in GROUNDS.items()]),
-               *[(f"d_{key}", label, "lines" if key == "attachments" else ("date" if key == "searched_on" else "textarea"), None)
-                 for key, label in {d.key: d.label for o in OUTCOMES.values() for d in o.details
-                                    if d.key != "ground"}.items()]],
+               *DETAIL_FIELDS],
+    # Amending a draft (e.g. after a legal send-back); only the fields filled in change. An edited
+    # releasing reply goes back to the secrecy review.
+    "edit_letter": [("letter_id", "文书草稿", "draft", None), ("request_summary", "申请内容摘要（不改请留空）", "textarea", None),
+                    *DETAIL_FIELDS],
     "pass_secrecy_review": [("notes", "审查意见", "textarea", None)],
     "fail_secrecy_review": [("reasons", "不通过的理由", "textarea", None)],
     "legal_review": [("approve", "结论", "select", [("true", "审核通过"), ("false", "退回修改")]), ("comments", "意见", "textarea", None)],
@@ -74,17 +84,14 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
     if event == "decide":
         outcome = form.get("outcome", "")
         wanted = {d.key for d in OUTCOMES[outcome].details} if outcome in OUTCOMES else set()
-        details: dict = {}
-        for key in wanted:
-            if key == "ground":
-                if form.get("ground"):
-                    details["ground"] = form["ground"]
-                continue
-            value = (form.get(f"d_{key}") or "").strip()
-            if not value:
-                continue
-            details[key] = [x.strip() for x in value.splitlines() if x.strip()] if key == "attachments" else value
-        return {"outcome": outcome, "details": details}
+        return {"outcome": outcome, "details": _details_from_form(form, wanted)}
+    if event == "edit_letter":
+        out = {"letter_id": int(v) if (v := form.get("letter_id", "").strip()).isdigit() else v}
+        if (summary := (form.get("request_summary") or "").strip()):
+            out["request_summary"] = summary
+        if (details := _details_from_form(form, ALL_DETAIL_KEYS)):
+            out["details"] = details
+        return out
     for name, _label, kind, _choices in fields:
         raw = form.get(name)
         if kind == "checkbox":
@@ -105,3 +112,18 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
         received = out.pop("received_on", None)
         out["channel_facts"] = {FACT_FIELDS[out["channel"]]: received} if received else {}
     return out
+
+
+def _details_from_form(form: dict[str, str], keys: set[str]) -> dict:
+    """The filled-in detail fields among ``keys`` (attachments one a line)."""
+    details: dict = {}
+    for key in keys:
+        if key == "ground":
+            if form.get("ground"):
+                details["ground"] = form["ground"]
+            continue
+        value = (form.get(f"d_{key}") or "").strip()
+        if not value:
+            continue
+        details[key] = [x.strip() for x in value.splitlines() if x.strip()] if key == "attachments" else value
+    return details

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..models import Application, Consultation, Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
-from .duties import refuse_own_draft, require_legal_approval
+from .duties import refuse_own_draft, reply_changed, require_legal_approval, send_back_advice
 from .letter_records import freeze_letter
 from .pipeline import Ctx, Inputs, handler
 
@@ -22,6 +22,7 @@ class DecideIn(Inputs):
 
 
 def _void_drafts(ctx: Ctx, type_: str = "reply") -> None:
+    """The drafts of the decision being replaced (a new decision drafts its own)."""
     for letter in ctx.letters():
         if letter.type == type_ and letter.status == "draft":
             letter.status = "void"
@@ -29,8 +30,9 @@ def _void_drafts(ctx: Ctx, type_: str = "reply") -> None:
             letter.voided_at = ctx.now
 
 
-@handler("decide", {"clerk"}, DecideIn)
+@handler("decide", {"clerk"}, DecideIn, advice=send_back_advice)
 def decide(ctx: Ctx, data: DecideIn) -> None:
+    """From reply_drafting too: the clerk changes the decision (the reviews seen so far no longer apply)."""
     if data.outcome == "excessive":
         ctx.refuse("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
     details = validate_details(data.outcome, data.details)
@@ -48,9 +50,10 @@ def decide(ctx: Ctx, data: DecideIn) -> None:
     app.outcome_details = details
     app.withhold_ground = details.get("ground")
     app.decided_by_id = ctx.actor.user_id
-    app.legal_review = None
+    reply_changed(ctx)
     ctx.flags["releases_information"] = OUTCOMES[data.outcome].releases
     _void_drafts(ctx)
+    _void_drafts(ctx, "third_party_disclosure_notice")
     ctx.draft_letter("reply", {}, outcome=data.outcome)
     if data.outcome in ("provide", "partial"):
         objecting = ctx.session.exec(select(Consultation).where(
@@ -86,6 +89,9 @@ class ReviewNotesIn(Inputs):
 def _not_the_decider(ctx: Ctx) -> None:
     if ctx.app.decided_by_id == ctx.actor.user_id:
         ctx.refuse("作出答复决定的经办人不能对本决定进行保密审查")
+    draft = current_reply_draft(ctx)
+    if draft is not None:
+        refuse_own_draft(ctx, draft, "保密审查")
 
 
 @handler("pass_secrecy_review", {"secrecy_reviewer"}, ReviewNotesIn, precheck=_not_the_decider)
@@ -112,8 +118,13 @@ class LegalReviewIn(Inputs):
 
 
 def _has_reply_draft(ctx: Ctx) -> None:
-    if current_reply_draft(ctx) is None:
+    """A draft to review, not written by the reviewer; after a send-back, only once it was amended."""
+    draft = current_reply_draft(ctx)
+    if draft is None:
         ctx.refuse("没有待审核的答复书草稿")
+    if ctx.app.legal_review == "returned":
+        ctx.refuse("答复书已退回修改，待经办人修改答复书或变更答复决定后再审核")
+    refuse_own_draft(ctx, draft, "法制审核")
 
 
 @handler("legal_review", {"legal"}, LegalReviewIn, precheck=_has_reply_draft)

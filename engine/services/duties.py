@@ -1,10 +1,14 @@
-"""Separation of duties on a reply draft: nobody approves their own proposal.
+"""Separation of duties on a reply draft, and reviews that mean something.
 
-The authors of a draft are who decided it, who drafted it and every clerk who edited it — read from the
-``edit_letter`` events of that letter (the audit trail is append-only and chained, so the list cannot
-be rewritten; a column on the letter could). An edit after the legal review clears the review's result,
-so the draft that is signed is the draft that was reviewed. Further duties (e.g. the secrecy review)
-call ``refuse_own_draft`` with their own label.
+Nobody approves their own proposal: the authors of a draft are who decided it, who drafted it and every
+clerk who edited it — read from the ``edit_letter`` events of that letter (the audit trail is
+append-only and chained, so the list cannot be rewritten; a column on the letter could). Signing, the
+secrecy review and the legal review call ``refuse_own_draft`` with their own label.
+
+A review covers the draft it saw: a change to what is released — a new decision, an edited draft —
+after the secrecy review sends the case back to it (art 17), and after the legal review clears the
+approval. A legal send-back (退回修改, ``legal_review == "returned"``) must be answered: the draft is
+amended (``"amended"``) and approved again before anyone signs, whatever the agency's setting.
 """
 
 from __future__ import annotations
@@ -36,15 +40,65 @@ def refuse_own_draft(ctx: "Ctx", letter: "Letter", duty: str) -> None:
         ctx.refuse(f"{duty}人不能是拟稿人（作出答复决定或修改过答复书草稿者）：不得审批自己拟办的事项")
 
 
+SENT_BACK = ("returned", "amended")
+
+
+def reply_changed(ctx: "Ctx") -> None:
+    """The reply (its decision or its draft) changed: a legal approval no longer covers it (the event's
+    changes record ``legal_review``: [before, after]); a send-back is now answered, awaiting re-approval."""
+    ctx.app.legal_review = "amended" if ctx.app.legal_review in SENT_BACK else None
+
+
+def reply_redrafted(ctx: "Ctx") -> None:
+    """A voided reply drafted again as it was issued: an approval carries over (the content is the one
+    reviewed), a send-back of the previous draft is answered by the new one (awaiting re-approval)."""
+    if ctx.app.legal_review in SENT_BACK:
+        reply_changed(ctx)
+
+
 def draft_edited(ctx: "Ctx", letter: "Letter") -> None:
-    """A reply draft changed: a legal review given before no longer covers it (recorded in the event's
-    changes as ``legal_review``: [before, None])."""
-    if letter.type == "reply":
-        ctx.app.legal_review = None
+    """A reply draft changed. Its reviews no longer cover it: the legal review's result is cleared, and a
+    releasing reply edited after the secrecy review goes back to that review (a flag the machine moves
+    on: reply_drafting → secrecy_review). A releasing reply already answered (a re-issue after a void)
+    cannot go back to a review: what it releases is not changed there."""
+    if letter.type != "reply":
+        return
+    if releases(letter) and ctx.app.status in ("replied", "closed", "archived"):
+        ctx.refuse("已答复的公开类答复书重新出具时不能修改内容：变更公开的内容须重新作出答复决定并经保密审查"
+                   "（条例第十七条）")
+    reply_changed(ctx)
+    if releases(letter) and ctx.app.status == "reply_drafting":
+        ctx.flags["secrecy_review_voided"] = True
+
+
+def releases(letter: "Letter") -> bool:
+    from ..outcomes import OUTCOMES
+
+    return bool(letter.outcome) and OUTCOMES[letter.outcome].releases
 
 
 def require_legal_approval(ctx: "Ctx") -> None:
-    """Where the agency requires it, a reply is issued — signed off, or re-issued after a void — only as
-    approved by the legal review (an edit since clears the approval)."""
+    """A reply is issued — signed off, or re-issued after a void — only as approved by the legal review
+    where the agency requires it (an edit since clears the approval), and never while a send-back is
+    unanswered or its amendment not approved again (whatever the agency's setting)."""
+    if ctx.app.legal_review == "returned":
+        ctx.refuse(f"法制审核已退回修改{send_back_comments(ctx)}：须修改答复书或变更答复决定，"
+                   "经法制审核重新通过后方可签发")
+    if ctx.app.legal_review == "amended":
+        ctx.refuse("答复书已按法制审核退回意见修改，须经法制审核重新通过后方可签发")
     if ctx.opts.legal_review_required and ctx.app.legal_review != "approved":
         ctx.refuse("本机关要求答复书经法制审核通过后方可签发（答复书修改后须重新审核）")
+
+
+def send_back_comments(ctx: "Ctx") -> str:
+    """The comments of the latest legal send-back, as “（意见：…）”, read from the audit trail."""
+    comments = ctx.session.exec(select(Event.reason).where(
+        Event.application_id == ctx.app.id, Event.name == "legal_review").order_by(Event.seq.desc())).first()
+    return f"（意见：{comments}）" if comments else ""
+
+
+def send_back_advice(ctx: "Ctx") -> str | None:
+    """Shown with the clerk's amend actions while a send-back is unanswered."""
+    if ctx.app.legal_review == "returned":
+        return f"法制审核已退回修改{send_back_comments(ctx)}：请修改答复书或变更答复决定，再送法制审核"
+    return None

@@ -11,7 +11,7 @@ from pydantic import Field
 from ..audit_chain import genesis, letter_content_hash
 from ..errors import InputError
 from ..numbering import next_number
-from .duties import draft_edited, refuse_own_draft, require_legal_approval
+from .duties import draft_edited, refuse_own_draft, reply_redrafted, require_legal_approval, send_back_advice
 from .extension import promise_new_due
 from .pipeline import Inputs, handler
 
@@ -126,6 +126,8 @@ def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
     new = Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type, outcome=old.outcome,
                  addressee=old.addressee, data=keep, drafted_by_id=ctx.actor.user_id)
     ctx.add(new)
+    if new.type == "reply":
+        reply_redrafted(ctx)
     ctx.notes["letter"] = {"id": new.id, "replaces": old.id}
 
 
@@ -135,14 +137,21 @@ class EditLetterIn(Inputs):
     details: dict | None = None
 
 
-@handler("edit_letter", {"clerk"}, EditLetterIn, record_only=True)
+def _has_draft(ctx: "Ctx") -> None:
+    if not any(x.status == "draft" for x in ctx.letters()):
+        ctx.refuse("没有可修改的文书草稿")
+
+
+@handler("edit_letter", {"clerk"}, EditLetterIn, record_only=True, offered=_has_draft, advice=send_back_advice)
 def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
-    """The clerk edits only data fields of a draft (inserted escaped); the wording stays the template's."""
+    """The clerk edits only data fields of a draft (inserted escaped); the wording stays the template's.
+    An edited reply needs its reviews again (``draft_edited``)."""
     from ..outcomes import OUTCOMES, validate_details
 
     letter = _letter(ctx, data.letter_id)
     if letter.status != "draft":
         ctx.refuse("已印发的文书不能修改；如有错误，请作废后重新出具")
+    draft_edited(ctx, letter)
     new = dict(letter.data)
     if data.request_summary is not None:
         new["request_summary"] = data.request_summary.strip()
@@ -157,6 +166,5 @@ def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
         decision["details"] = {**decision.get("details", {}), **clean}
         new["decision"] = decision
     letter.data = new
-    draft_edited(ctx, letter)
     ctx.notes["letter"] = {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
                                                               if getattr(data, k) is not None)}

@@ -58,7 +58,9 @@ class EventSpec:
     apply: Callable[["Ctx", Any], None]
     precheck: Callable[["Ctx"], None] | None = None
     roles_for: Callable[[Agency], frozenset[str]] | None = None  # roles depending on agency settings
-    record_only: bool = False  # changes records, not the state (letters issued/voided…)
+    record_only: bool = False  # changes records, not the state (letters issued/voided…) unless a flag moves it
+    offered: Callable[["Ctx"], None] | None = None  # a record event is listed as an action where this passes
+    advice: Callable[["Ctx"], str | None] | None = None  # why the user should do an allowed action now
 
     @property
     def label(self) -> str:
@@ -73,9 +75,11 @@ EVENT_SPECS: dict[str, EventSpec] = {}
 
 def handler(name: str, roles: set[str] | frozenset[str], inputs: type[BaseModel] = NoInputs,
             precheck: Callable[["Ctx"], None] | None = None,
-            roles_for: Callable[[Agency], frozenset[str]] | None = None, record_only: bool = False):
+            roles_for: Callable[[Agency], frozenset[str]] | None = None, record_only: bool = False,
+            offered: Callable[["Ctx"], None] | None = None, advice: Callable[["Ctx"], str | None] | None = None):
     def register(fn: Callable[["Ctx", Any], None]) -> Callable[["Ctx", Any], None]:
-        EVENT_SPECS[name] = EventSpec(name, frozenset(roles), inputs, fn, precheck, roles_for, record_only)
+        EVENT_SPECS[name] = EventSpec(name, frozenset(roles), inputs, fn, precheck, roles_for, record_only,
+                                      offered, advice)
         return fn
 
     return register
@@ -326,7 +330,9 @@ def fire(
                 from_state, read_version = app.status, app.version
                 spec.apply(ctx, data)  # refusals come before any change, mostly: the session stays clean
                 bump_version(app)
-                if not spec.record_only:
+                # A record event moves only when its handler raised a flag the machine table moves on
+                # (an edit that voids the secrecy review); the audit event records the move.
+                if not spec.record_only or any(ctx.flags.values()):
                     app.status = machine.next_state(from_state, event, **ctx.flags)
                 refresh_clock_cache(ctx)
                 app.updated_at = ctx.now
@@ -365,18 +371,22 @@ def available_actions(session: Session, actor: Actor, application_id: int, *, to
         raise NotFound(f"申请（编号 {application_id}）不存在")
     out = []
     for name, spec in EVENT_SPECS.items():
-        if spec.record_only:
+        if spec.record_only and spec.offered is None:
             continue
         item = {"event": name, "label": spec.label, "allowed": False, "reason": None}
         try:
             role = pick_role(actor, agency, spec.allowed_roles(agency), spec.label)
-            if not machine.allowed_from(app.status, name):
+            if not spec.record_only and not machine.allowed_from(app.status, name):
                 raise Refused(f"当前状态为“{STATES[app.status]}”，不能{spec.label}")
             ctx = Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
-            if spec.precheck:
-                spec.precheck(ctx)
+            for check in (spec.precheck, spec.offered):
+                if check:
+                    check(ctx)
             item["allowed"] = True
             item["role"] = role
+            advice = spec.advice(ctx) if spec.advice else None
+            if advice:
+                item["note"] = advice
         except DomainError as exc:
             item["reason"] = exc.message
         out.append(item)

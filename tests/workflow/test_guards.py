@@ -179,9 +179,20 @@ def test_legal_review_required_by_the_agency(db, registry):
     assert "法制审核通过后方可签发" in unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off"))
     assert "须写明意见" in unchanged(w, app_id, lambda: w.fire("legal", app_id, "legal_review", {"approve": False}))
     w.fire("legal", app_id, "legal_review", {"approve": False, "comments": "理由不充分"})
-    assert "法制审核通过后方可签发" in unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off"))
+    assert "法制审核已退回修改（意见：理由不充分）" in unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off"))
+    w.fire("clerk", app_id, "edit_letter", {"letter_id": _reply_draft(w, app_id), "details": {"reasons": "需汇总多年数据"}})
     w.fire("legal", app_id, "legal_review", {"approve": True})
     w.fire("head", app_id, "sign_off")
+
+
+def _reply_draft(w, app_id) -> int:
+    from sqlmodel import select
+
+    from engine.models import Letter
+
+    with w.session() as s:
+        return s.exec(select(Letter.id).where(Letter.application_id == app_id, Letter.type == "reply",
+                                              Letter.status == "draft")).one()
 
 
 def test_sign_off_blocked_by_the_audit(w):
