@@ -55,6 +55,10 @@ def test_reopen_never_rewrites_a_past_year_and_the_new_reply_counts_in_its_year(
     with y.w.session() as s:
         (item,) = cell_applications(s, [y.w.agency_id], 2026, "3.4.1", "natural")
     assert item["id"] == app_id and item["earlier_handling"] and item["outcome"] == "not_exist"
+    from engine.check import run_checks
+
+    with y.w.session() as s:  # ``ogi check`` stays green after a reopening
+        assert run_checks(s, y.w.registry, D("2027-02-11")) == []
 
 
 def test_table_four_counts_each_case_in_the_year_of_its_result_as_of_31_december(y):

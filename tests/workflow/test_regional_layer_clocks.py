@@ -35,3 +35,9 @@ def test_region_without_the_years_layer_makes_application_clocks_provisional(db)
     with world.session() as s:
         settled = s.get(Application, app_id)
         assert settled.due_provisional is False and settled.due_date == app.due_date
+        from engine.calendar_registry import build_registry
+        from engine.calendar_import import current_rows
+        from engine.check import run_checks
+
+        stored = build_registry([ImportedYear(r.content, "导入") for r in current_rows(s)])
+        assert run_checks(s, stored, date(2026, 3, 3)) == []  # ``ogi check`` agrees with the cached clock
