@@ -67,18 +67,18 @@ def _backfill_prior_conclusions() -> None:
     events = sa.table("events", sa.column("application_id", sa.Integer), sa.column("agency_id", sa.Integer),
                       sa.column("name", sa.String), sa.column("seq", sa.Integer), sa.column("at", sa.DateTime),
                       sa.column("effective_date", sa.String), sa.column("changes", sa.JSON),
-                      sa.column("reason", sa.String))
+                      sa.column("inputs", sa.JSON))
     apps = sa.table("applications", sa.column("id", sa.Integer), sa.column("received_date", sa.Date))
     prior = sa.table("prior_conclusions", *(sa.column(c) for c in (
         "application_id", "agency_id", "started_on", "concluded_on", "outcome", "withhold_ground", "reopened_on",
         "decision_reference")))
     rows = conn.execute(sa.select(events.c.application_id, events.c.agency_id, events.c.at, events.c.effective_date,
-                                  events.c.changes, events.c.reason, apps.c.received_date)
+                                  events.c.changes, events.c.inputs, apps.c.received_date)
                         .select_from(events.join(apps, apps.c.id == events.c.application_id))
                         .where(events.c.name == "reopen")
                         .order_by(events.c.application_id, events.c.seq)).all()
     started: dict[int, date] = {}
-    for app_id, agency_id, at, effective, changes, reason, received in rows:
+    for app_id, agency_id, at, effective, changes, inputs, received in rows:
         changes = changes or {}
         before = {k: (v[0] if isinstance(v, list) and v else None) for k, v in changes.items()}
         reopened = _day(effective) or _day(at)
@@ -88,7 +88,7 @@ def _backfill_prior_conclusions() -> None:
             conn.execute(prior.insert().values(
                 application_id=app_id, agency_id=agency_id, started_on=start, concluded_on=concluded,
                 outcome=before["outcome"], withhold_ground=before.get("withhold_ground"), reopened_on=reopened,
-                decision_reference=(reason or "")[:200]))
+                decision_reference=str((inputs or {}).get("decision_reference") or "")[:200]))
         if reopened:
             started[app_id] = reopened
 
