@@ -146,12 +146,13 @@ def annual_report(session: Session, agency_ids: list[int], year: int) -> AnnualR
     for h in handlings():
         f = _filters(year, h)
         base = _with_details(select(col.label("col"), func.count()).select_from(h.entity), h).where(
-            h.agency_id.in_(agency_ids))
+            h.agency_id.in_(agency_ids), *h.only)
         for key in ("1", "2", "4"):
             for column, n in session.exec(base.where(f[key]).group_by(col)).all():
                 table3[key][column if column in table3[key] else "other"] += n
         concluded = _with_details(select(col.label("col"), h.outcome, h.ground, func.count()).select_from(h.entity),
-                                  h).where(h.agency_id.in_(agency_ids), f["3"]).group_by(col, h.outcome, h.ground)
+                                  h).where(h.agency_id.in_(agency_ids), f["3"], *h.only).group_by(
+            col, h.outcome, h.ground)
         for column, outcome, ground, n in session.exec(concluded).all():
             row = _row_of(outcome, ground)
             if row is None:
@@ -242,7 +243,7 @@ def cell_applications(session: Session, agency_ids: list[int], year: int, row: s
     for h in handlings():
         f = _filters(year, h)
         q = _with_details(select(Application, ApplicantDetails, h.start, h.end, h.outcome, h.ground)
-                          .select_from(h.entity), h).where(h.agency_id.in_(agency_ids))
+                          .select_from(h.entity), h).where(h.agency_id.in_(agency_ids), *h.only)
         if h.entity is not Application:
             q = q.join(Application, Application.id == h.application_id)
         if column != "total":
