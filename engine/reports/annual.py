@@ -4,6 +4,9 @@ every agency under a competent department — and a year; definitions as in spec
 Aggregated in SQL (GROUP BY applicant column × outcome), so an agency-year over a million
 applications costs a handful of indexed queries. The consistency check 一 + 二 = 三（七） + 四 is
 verified per column before anything is exported; a failing table names the applications behind it.
+
+Each handling of an application is counted on its own dates (``episodes.py``): a reopening never
+rewrites a past year. What a published year shows once frozen is ``frozen.published_report``.
 """
 
 from __future__ import annotations
