@@ -38,6 +38,13 @@ def test_freeze_published_year_legal_or_admin_only_audited_and_corrections_shown
     assert fixes[("1", "natural")] == 1 and fixes[("4", "natural")] == 1
     csv = api.get("legal", "/api/v1/reports/annual?agency=DEMO&year=2025&format=csv").content.decode("utf-8-sig")
     assert "已冻结" in csv and "冻结后的更正" in csv
+    import io
+
+    import openpyxl
+
+    xlsx = api.get("legal", "/api/v1/reports/annual?agency=DEMO&year=2025&format=xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["冻结后更正"]
+    assert ("示例市交通运输局", "表三", "一、本年新收政府信息公开申请数量", "自然人", 0, 1, 1) in list(sheet.values)
     html = api.get("legal", "/api/v1/reports/annual?agency=DEMO&year=2025&format=html").text
     assert "冻结后的更正" in html and "本年新收" in html
 
