@@ -12,6 +12,15 @@ Format (one file per region and year)::
     workdays:
       - {date: 2027-02-14, name: 春节调休上班, source: 另一文件}
 
+A regional layer whose region adds no holiday in a year says so explicitly, with its source, so that
+the year counts as known for the region (a missing layer makes every answer provisional)::
+
+    year: 2027
+    region: xz
+    source: 西藏自治区人民政府办公厅通知〔2026〕N号
+    no_extra_holidays: true
+    holidays: []
+
 Every problem is reported with its line number; a file with any problem yields no schedule.
 """
 
@@ -28,7 +37,7 @@ from .errors import CalendarFileInvalid
 from .schedule import NATIONAL, DayEntry, YearSchedule
 
 REGION_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-TOP_KEYS = {"year", "region", "region_name", "source", "holidays", "workdays"}
+TOP_KEYS = {"year", "region", "region_name", "source", "holidays", "workdays", "no_extra_holidays"}
 ENTRY_KEYS = {"date", "from", "to", "name", "source"}
 WEEKDAY_ZH = "一二三四五六日"
 
@@ -130,7 +139,8 @@ def parse_calendar_text(text: str, path: str, national_holidays: set[date] | Non
     region_name = str(doc.get("region_name") or ("全国" if region == NATIONAL else region)).strip()
 
     schedule = YearSchedule(
-        year=year, region=region, source=file_source, origin=path, region_name=region_name
+        year=year, region=region, source=file_source, origin=path, region_name=region_name,
+        no_extra_holidays=_no_extra_holidays(doc, region, file_source, out),
     )
     seen: dict[date, tuple[str, int]] = {}  # day -> (kind, line) across both lists
 
@@ -174,11 +184,31 @@ def parse_calendar_text(text: str, path: str, national_holidays: set[date] | Non
                 target = schedule.holidays if kind == "holidays" else schedule.workdays
                 target[day] = DayEntry(day, name, source)
 
-    if not out.problems and not schedule.holidays and not schedule.workdays:
-        out.add(None, "文件没有列出任何节假日或调休上班日")
+    if schedule.no_extra_holidays and schedule.holidays:
+        out.add(None, "已声明“no_extra_holidays: true”（本年无额外假日），“holidays”应为空列表")
+    if not out.problems and not schedule.holidays and not schedule.workdays and not schedule.no_extra_holidays:
+        out.add(None, "文件没有列出任何节假日或调休上班日"
+                + ("（地区本年确无额外假日的，请写明“no_extra_holidays: true”及来源文件）" if region != NATIONAL else ""))
     if out.problems:
         raise CalendarFileInvalid(path, out.problems)
     return schedule
+
+
+def _no_extra_holidays(doc: dict, region: str, file_source: str, out: _Collector) -> bool:
+    """The explicit "this region adds no holiday this year" statement: a boolean, for a regional layer
+    only, backed by the document that says so."""
+    if "no_extra_holidays" not in doc:
+        return False
+    flag = doc["no_extra_holidays"]
+    if not isinstance(flag, bool):
+        out.add(None, f"“no_extra_holidays”应为 true 或 false，而不是“{flag}”")
+        return False
+    if flag and region == NATIONAL:
+        out.add(None, "“no_extra_holidays”只用于地区层，全国安排不能声明")
+        return False
+    if flag and not file_source:
+        out.add(None, "声明本年无额外假日（no_extra_holidays）须在文件顶部写明来源文件“source”")
+    return flag
 
 
 def read_calendar_file(path: Path) -> str:

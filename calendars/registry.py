@@ -34,6 +34,7 @@ class YearSource:
     source: str
     holidays: int
     workdays: int
+    no_extra_holidays: bool = False  # a regional layer stating the region adds nothing that year
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class CalendarRegistry:
             for year, s in sorted(schedules.items()):
                 rows.append(
                     YearSource(year, region, self.region_names.get(region, region), s.origin, s.source,
-                               len(s.holidays), len(s.workdays))
+                               len(s.holidays), len(s.workdays), s.no_extra_holidays)
                 )
         return rows
 

@@ -30,3 +30,6 @@ class YearSchedule:
     region_name: str = ""
     holidays: dict[date, DayEntry] = field(default_factory=dict)
     workdays: dict[date, DayEntry] = field(default_factory=dict)
+    # A regional layer stating explicitly that the region adds nothing this year (``no_extra_holidays:
+    # true``): the year is known for the region, not merely missing.
+    no_extra_holidays: bool = False

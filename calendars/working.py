@@ -5,6 +5,11 @@ every question is answered with ``bisect`` and index arithmetic, never by walkin
 A computation that leaves the known years raises ``CalendarNotAvailable`` naming the first missing
 year, unless the calendar was built provisional (unknown years treated as Monday–Friday working, less
 the fixed-date statutory holidays, and every answer touching them flagged).
+
+A regional calendar whose region has layers for some years but not for a year the national schedule
+covers computes that year on the national schedule alone and flags every answer touching it as
+provisional (``layer_missing_years``): the region may add holidays we do not know about. A layer
+stating ``no_extra_holidays: true`` makes the year known.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import CalendarNotAvailable
-from .schedule import YearSchedule
+from .schedule import NATIONAL, YearSchedule
 
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PROVISIONAL_YEARS = range(1990, 2100)  # the span a provisional calendar fills with Mon–Fri weeks
@@ -70,6 +75,9 @@ class WorkingCalendar:
         self.provisional = provisional
         self.national = dict(national)
         self.layer = dict(layer or {})
+        # National years with no layer for this region: computed, but never as settled answers.
+        self.layer_missing_years = frozenset(
+            year for year in self.known_years if region != NATIONAL and year not in self.layer)
         self._holidays: dict[date, str] = {}
         self._workdays: dict[date, str] = {}
         for schedules in (self.national, self.layer):
@@ -127,12 +135,15 @@ class WorkingCalendar:
     def years(self) -> list[int]:
         return sorted(self.known_years)
 
+    def year_is_provisional(self, year: int) -> bool:
+        """A year computed without its complete official data: no national schedule (provisional
+        calendars only), or the national schedule without this region's layer."""
+        return year in self.layer_missing_years or (self.provisional and year not in self.known_years)
+
     def span_is_provisional(self, first: date, last: date) -> bool:
-        """True when any day in [first, last] lies in a year without official data."""
-        if not self.provisional:
-            return False
+        """True when any day in [first, last] lies in a year without complete official data."""
         lo, hi = min(first, last), max(first, last)
-        return any(y not in self.known_years for y in range(lo.year, hi.year + 1))
+        return any(self.year_is_provisional(y) for y in range(lo.year, hi.year + 1))
 
     # -- arithmetic ---------------------------------------------------------------------------------
     def is_working_day(self, day: date) -> bool:
@@ -176,7 +187,7 @@ class WorkingCalendar:
     # -- description --------------------------------------------------------------------------------
     def day_info(self, day: date) -> DayInfo:
         self._segment(day.toordinal())  # raises for an unknown year
-        provisional = day.year not in self.known_years
+        provisional = self.year_is_provisional(day.year)
         if day in self._workdays:
             return DayInfo(day, True, "adjusted_workday", self._workdays[day], provisional)
         if day in self._holidays:
@@ -217,7 +228,10 @@ class WorkingCalendar:
                 (r for (b, e, r) in pauses if b < day and (e is None or day <= e)),
                 None,
             )
-            suffix = "（暂定：该年官方安排未载入）" if info.provisional else ""
+            suffix = ""
+            if info.provisional:
+                suffix = ("（暂定：该年地区放假安排未载入，仅按全国安排）" if day.year in self.layer_missing_years
+                          else "（暂定：该年官方安排未载入）")
             if not info.working:
                 out.append(ExplainedDay(day, weekday, None, f"不计：{info.name}{suffix}"))
             elif reason is not None:

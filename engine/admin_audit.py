@@ -25,6 +25,7 @@ ACTIONS = {
     "agency_update": "修改机关设置",
     "calendar_import": "导入放假安排",
     "platform_admin_change": "变更平台管理员",
+    "report_freeze": "冻结年度报告",
 }
 SECRET_WORDS = ("secret", "password", "token")
 MASK = "******"

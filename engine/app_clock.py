@@ -128,7 +128,8 @@ def deadline_after(registry: CalendarRegistry, agency: Agency, day0: date, days:
     """A simple N-working-day period (correction notice, consultation, payment): (due, provisional)."""
     cal = registry.calendar(agency.region)
     try:
-        return cal.add_working_days(day0, days), False
+        due = cal.add_working_days(day0, days)
+        return due, cal.span_is_provisional(day0, due)  # a region's layer missing for that year
     except CalendarNotAvailable:
         return registry.calendar(agency.region, provisional=True).add_working_days(day0, days), True
 

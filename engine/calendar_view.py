@@ -40,6 +40,8 @@ def year_view(registry: CalendarRegistry, year: int, region: str | None = None) 
         "year": year,
         "region": region,
         "region_name": registry.region_names.get(region, region),
+        # A region without this year's layer: shown on the national schedule, flagged as provisional.
+        "provisional": cal.year_is_provisional(year),
         "source": national.source + (f"；地区层：{layer.source}" if layer else ""),
         "origin": national.origin + (f"；{layer.origin}" if layer else ""),
         "holiday_periods": _periods(holidays),

@@ -41,7 +41,8 @@ def remedy_deadlines(registry: CalendarRegistry, region: str, served_on: date) -
     suit = add_months(served_on, SUIT_MONTHS)
     try:
         cal = registry.calendar(region)
-        return RemedyDeadlines(cal.roll_forward(review), cal.roll_forward(suit), False)
+        review_by, sue_by = cal.roll_forward(review), cal.roll_forward(suit)
+        return RemedyDeadlines(review_by, sue_by, cal.span_is_provisional(served_on, sue_by))
     except CalendarNotAvailable:
         cal = registry.calendar(region, provisional=True)
         return RemedyDeadlines(cal.roll_forward(review), cal.roll_forward(suit), True)

@@ -31,7 +31,7 @@ def years(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             same = list(same)
             typer.echo(f"  {same[0].year}—{same[-1].year}  来自 {origin}")
         for r in group[-3:]:
-            typer.echo(f"  {r.year}  依据：{r.source}")
+            typer.echo(f"  {r.year}  依据：{r.source}{'（本年无额外假日）' if r.no_extra_holidays else ''}")
 
 
 @app.command("show")

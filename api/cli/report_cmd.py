@@ -40,7 +40,8 @@ def annual(
     from api.exports.annual import to_csv, to_html, to_xlsx
     from engine.db import new_session
     from engine.errors import DomainError
-    from engine.reports.annual import agencies_for, annual_report
+    from engine.reports.annual import agencies_for
+    from engine.reports.frozen import published_report
 
     if fmt not in ("json", "csv", "xlsx", "html"):
         fail("--format 应为 json、csv、xlsx 或 html")
@@ -50,7 +51,7 @@ def annual(
             ids = [a.id for a in agencies_for(s, code, supervised)]
         except DomainError as exc:
             fail(exc.message)
-        report = annual_report(s, ids, year).as_dict()
+        report = published_report(s, ids, year).as_dict()
     if not report["check_ok"] and fmt != "html":
         typer.echo("核对未通过（一 + 二 ≠ 三（七） + 四），未导出。相关申请：", err=True)
         for f in report["check_failures"]:
@@ -65,6 +66,28 @@ def annual(
     target = out or Path(f"annual-{code}-{year}.{fmt}")
     target.write_bytes(data)
     typer.echo(f"已生成 {target}（核对：{'通过' if report['check_ok'] else '未通过'}）")
+
+
+@app.command("freeze")
+def freeze(
+    year: Annotated[int, typer.Option("--year")],
+    agency: Annotated[Optional[str], typer.Option("--agency", help="机关代码；只有一个机关时可省略")] = None,
+) -> None:
+    """冻结已公布的年度报告：此后报表显示冻结时的数字，数据变化作为更正列在旁边（记入管理审计日志）。"""
+    from engine.db import new_session
+    from engine.errors import DomainError
+    from engine.reports.frozen import freeze_year
+    from engine.services import local_today
+
+    from .calendar_cmd import command_line_actor
+
+    with new_session() as s:
+        try:
+            code = _agency(s, agency)
+            freeze_year(s, command_line_actor(), code, year, today=local_today())
+        except DomainError as exc:
+            fail(exc.message)
+    typer.echo(f"已冻结 {code} {year} 年度报告")
 
 
 @app.command("audit")

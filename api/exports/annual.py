@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.reports.annual import COLUMNS, DEFINITIONS, REVIEW_KINDS, REVIEW_RESULTS, ROWS
 
+TABLE_NAMES = {"table3": "表三", "table4": "表四", "fees": "收费"}
+CORRECTION_HEADER = ["机关", "表", "行", "列", "冻结数", "现数", "差额"]
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 HEADER = ["", "申请人情况", "", "", "", "", "", ""]
 SUBHEADER = ["", "自然人", "法人或其他组织", "", "", "", "", "总计"]
@@ -20,10 +22,22 @@ def _title(report: dict) -> str:
     return f"{names}{report['year']}年度政府信息公开工作年度报告（表三、表四）"
 
 
+def _frozen_note(report: dict) -> str:
+    return "本年度报告已冻结（已公布），表中为冻结时的数字：" + "；".join(
+        f"{f['agency_name']}（{f['frozen_at'][:10]}，{f['frozen_by']}）" for f in report["frozen"])
+
+
+def _correction_rows(report: dict) -> list[list]:
+    return [[c["agency_name"], TABLE_NAMES[c["table"]], c["row_label"], c["column_label"], c["frozen"], c["current"],
+             c["difference"]] for c in report["corrections"]]
+
+
 def to_csv(report: dict) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow([_title(report)])
+    if report.get("frozen"):
+        w.writerow([_frozen_note(report)])
     w.writerow(["三、收到和处理政府信息公开申请情况"])
     w.writerow(["", *[label for _, label in COLUMNS]])
     for row in report["table3"]:
@@ -37,6 +51,11 @@ def to_csv(report: dict) -> bytes:
     f = report["fees"]
     w.writerow([f"信息处理费：发出收费通知{f['notices']}件，应收{f['billed_fen'] / 100:.2f}元，"
                 f"实收{f['collected_fen'] / 100:.2f}元；逾期未缴费终止办理{f['closed_unpaid']}件。"])
+    if report.get("frozen"):
+        w.writerow(["冻结后的更正"] if report["corrections"] else ["冻结后没有更正"])
+        if report["corrections"]:
+            w.writerow(CORRECTION_HEADER)
+            w.writerows(_correction_rows(report))
     for d in DEFINITIONS:
         w.writerow([d])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
@@ -85,6 +104,12 @@ def to_xlsx(report: dict) -> bytes:
                 f"逾期未缴费终止办理{f['closed_unpaid']}件。"])
     for d in DEFINITIONS:
         ws3.append([d])
+    if report.get("frozen"):
+        ws3.append([_frozen_note(report)])
+        ws4 = wb.create_sheet("冻结后更正")
+        ws4.append(CORRECTION_HEADER)
+        for r in _correction_rows(report):
+            ws4.append(r)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

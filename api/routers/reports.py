@@ -6,13 +6,17 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import Field
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from engine.errors import Conflict, Forbidden
-from engine.reports.annual import agencies_for, annual_report, cell_applications
+from engine.reports.annual import agencies_for, cell_applications
+from engine.reports.frozen import freeze_year, published_report
+from engine.validation import CleanModel
 
-from ..deps import Principal, current, get_session, registry
+from ..deps import Principal, current, get_session, registry, request_origin
+from ..deps import today as today_dep
 from ..exports.annual import to_csv, to_html, to_xlsx
 from ..responses import attachment
 
@@ -40,7 +44,7 @@ def annual(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Qu
            format: Annotated[str, Query(pattern="^(json|csv|xlsx|html)$")] = "json", supervised: bool = False,
            p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
     ids = scope_ids(session, p, agency, supervised)
-    report = annual_report(session, ids, year).as_dict()
+    report = published_report(session, ids, year).as_dict()
     if format == "html":
         drill = f"/api/v1/reports/annual/cell?agency={agency}&year={year}&supervised={str(supervised).lower()}"
         return HTMLResponse(to_html(report, drill))
@@ -58,6 +62,21 @@ def annual(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Qu
     import json
 
     return Response(json.dumps(report, ensure_ascii=False), media_type="application/json")
+
+
+class FreezeIn(CleanModel):
+    agency: str = Field(min_length=1, max_length=32)
+    year: int = Field(ge=2008, le=2100)
+
+
+@router.post("/annual/freeze", summary="冻结已公布的年度报告",
+             description="由该机关的法制审核人员（legal）或机关管理员（admin）操作，记入管理审计日志。冻结后报表显示冻结时的数字，"
+                         "此后数据变化引起的差异作为“更正”列在旁边，冻结的数字不再改变。已冻结的年度再次冻结返回 409。")
+def freeze(body: FreezeIn, p: Principal = Depends(current), session: Session = Depends(get_session),
+           day: date = Depends(today_dep), client=Depends(request_origin)) -> dict:
+    row = freeze_year(session, p.actor, body.agency, body.year, today=day, client=client)
+    return {"agency": body.agency, "year": row.year, "frozen_at": row.frozen_at.isoformat(),
+            "frozen_by": row.frozen_by_name}
 
 
 @router.get("/annual/cell", summary="报表单元格明细", description="某一行、某一列背后的申请清单。")

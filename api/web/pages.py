@@ -383,7 +383,8 @@ def approvals(request: Request) -> Response:
 @router.get("/reports")
 def reports(request: Request) -> Response:
     from api.exports.annual import audit_to_html, to_html
-    from engine.reports.annual import annual_report, cell_applications
+    from engine.reports.annual import cell_applications
+    from engine.reports.frozen import published_report
     from letters.audit_report import audit_report
 
     q = request.query_params
@@ -419,7 +420,7 @@ def reports(request: Request) -> Response:
                 return render(request, "error.html", p, status=422, message=exc.message)
             body = audit_to_html(audit_report(s, [agency.id], start, end, get_registry()), agency.name)
         else:
-            report = annual_report(s, [agency.id], year).as_dict()
+            report = published_report(s, [agency.id], year).as_dict()
             body = to_html(report, f"/reports?agency={agency.code}&year={year}")
         inner = body.split("<body>", 1)[1].rsplit("</body>", 1)[0]
         return render(request, "reports.html", p, agencies=agencies, agency=agency, year=year, kind=kind, inner=inner)

@@ -7,6 +7,7 @@ from .auth import ApiToken, LoginFailure
 from .application import Application
 from .calendar import CalendarSchedule
 from .event import AccessLog, Event
+from .report_record import FrozenReport, PriorConclusion
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
 
@@ -27,8 +28,10 @@ __all__ = [
     "Delivery",
     "Event",
     "FeeAssessment",
+    "FrozenReport",
     "Letter",
     "NumberSeries",
+    "PriorConclusion",
     "ReviewCase",
     "Role",
     "RoleGrant",

@@ -4,6 +4,9 @@ every agency under a competent department — and a year; definitions as in spec
 Aggregated in SQL (GROUP BY applicant column × outcome), so an agency-year over a million
 applications costs a handful of indexed queries. The consistency check 一 + 二 = 三（七） + 四 is
 verified per column before anything is exported; a failing table names the applications behind it.
+
+Each handling of an application is counted on its own dates (``episodes.py``): a reopening never
+rewrites a past year. What a published year shows once frozen is ``frozen.published_report``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ..errors import NotFound
 from ..fees.figures import fee_figures
 from ..models import Agency, ApplicantDetails, Application, ReviewCase
 from ..outcomes import OUTCOMES, REPORT_ROWS, report_row
+from .episodes import Handlings, as_day, current_start, handlings
 
 COLUMNS = [
     ("natural", "自然人"),
@@ -65,6 +69,9 @@ DEFINITIONS = [
     "上年结转：本年度1月1日前收到、且在1月1日前尚未办结。",
     "本年度办理结果：办结日期（答复书签发日，或终止、撤回之日）在本年度内，按答复类型计入相应行。",
     "结转下年度：12月31日前收到、且截至12月31日尚未办结。",
+    "行政复议决定、判决责令重新答复的：原办理结果仍计入原办结年度；重新办理自决定登记之日起视为新收，"
+    "重新答复计入作出答复的年度。已冻结（已公布）年度的数字不变，此后的变化列为更正。",
+    "表四：按案件结果所在年度统计（以12月31日的状态为准）：本年审结的按结果计入；本年立案、截至12月31日尚未审结的计入“尚未审结”。",
     "核对关系：一 + 二 = 三（七） + 四，逐列成立。",
 ]
 
@@ -80,8 +87,8 @@ def _column():
     return case((ApplicantDetails.kind == "natural", "natural"), else_=func.coalesce(ApplicantDetails.subtype, "other"))
 
 
-def _with_details(stmt):
-    return stmt.join(ApplicantDetails, ApplicantDetails.application_id == Application.id)
+def _with_details(stmt, h: Handlings):
+    return stmt.join(ApplicantDetails, ApplicantDetails.application_id == h.application_id)
 
 
 @dataclass
@@ -93,6 +100,8 @@ class AnnualReport:
     fees: dict
     check_ok: bool
     check_failures: list[dict] = field(default_factory=list)  # columns that fail, with the offending applications
+    frozen: list[dict] = field(default_factory=list)  # agencies whose figures are the frozen ones (frozen.py)
+    corrections: list[dict] = field(default_factory=list)  # changes since they were frozen, cell by cell
 
     def as_dict(self) -> dict:
         return {
@@ -102,6 +111,7 @@ class AnnualReport:
             "table4": {"kinds": [{"key": k, "label": lbl, "values": self.table4[k]} for k, lbl in REVIEW_KINDS],
                        "results": [{"key": k, "label": lbl} for k, lbl in REVIEW_RESULTS]},
             "fees": self.fees, "check_ok": self.check_ok, "check_failures": self.check_failures,
+            "frozen": self.frozen, "corrections": self.corrections,
         }
 
 
@@ -115,13 +125,14 @@ def agencies_for(session: Session, code: str, include_supervised: bool = False) 
     return [agency, *children]
 
 
-def _filters(year: int):
+def _filters(year: int, h: Handlings):
+    """Rows 一, 二, 三 and 四 over one table of handlings (each handling on its own dates)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     return {
-        "1": and_(Application.received_date >= start, Application.received_date <= end),
-        "2": and_(Application.received_date < start, or_(Application.concluded_on.is_(None), Application.concluded_on >= start)),
-        "3": and_(Application.concluded_on >= start, Application.concluded_on <= end),
-        "4": and_(Application.received_date <= end, or_(Application.concluded_on.is_(None), Application.concluded_on > end)),
+        "1": and_(h.start >= start, h.start <= end),
+        "2": and_(h.start < start, or_(h.end.is_(None), h.end >= start)),
+        "3": and_(h.end >= start, h.end <= end),
+        "4": and_(h.start <= end, or_(h.end.is_(None), h.end > end)),
     }
 
 
@@ -132,24 +143,25 @@ def _row_of(outcome: str | None, ground: str | None) -> str | None:
 
 
 def annual_report(session: Session, agency_ids: list[int], year: int) -> AnnualReport:
-    f = _filters(year)
     col = _column()
     table3: dict[str, dict[str, int]] = {r: dict.fromkeys(COLUMN_KEYS, 0) for r, _, _ in ROWS}
-    base = _with_details(select(col.label("col"), func.count()).select_from(Application)).where(
-        Application.agency_id.in_(agency_ids))
-    for key in ("1", "2", "4"):
-        for column, n in session.exec(base.where(f[key]).group_by(col)).all():
-            table3[key][column if column in table3[key] else "other"] += n
-    concluded = _with_details(select(col.label("col"), Application.outcome, Application.withhold_ground, func.count())
-                              .select_from(Application)).where(Application.agency_id.in_(agency_ids), f["3"]).group_by(
-        col, Application.outcome, Application.withhold_ground)
     unmapped = 0
-    for column, outcome, ground, n in session.exec(concluded).all():
-        row = _row_of(outcome, ground)
-        if row is None:
-            unmapped += n
-            continue
-        table3[row][column if column in table3[row] else "other"] += n
+    for h in handlings():
+        f = _filters(year, h)
+        base = _with_details(select(col.label("col"), func.count()).select_from(h.entity), h).where(
+            h.agency_id.in_(agency_ids), *h.only)
+        for key in ("1", "2", "4"):
+            for column, n in session.exec(base.where(f[key]).group_by(col)).all():
+                table3[key][column if column in table3[key] else "other"] += n
+        concluded = _with_details(select(col.label("col"), h.outcome, h.ground, func.count()).select_from(h.entity),
+                                  h).where(h.agency_id.in_(agency_ids), f["3"], *h.only).group_by(
+            col, h.outcome, h.ground)
+        for column, outcome, ground, n in session.exec(concluded).all():
+            row = _row_of(outcome, ground)
+            if row is None:
+                unmapped += n
+                continue
+            table3[row][column if column in table3[row] else "other"] += n
     for parent, leaves in PARENTS.items():
         for c in COLUMN_KEYS:
             table3[parent][c] = sum(table3[leaf][c] for leaf in leaves)
@@ -183,14 +195,15 @@ def offending_applications(session: Session, agency_ids: list[int], year: int) -
     """Applications that break 一 + 二 = 三（七） + 四: concluded without a mapped outcome, or with
     dates that contradict each other."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    rows = session.exec(select(Application).where(
+    began = current_start()
+    rows = session.exec(select(Application, began).where(
         Application.agency_id.in_(agency_ids),
         or_(and_(Application.concluded_on >= start, Application.concluded_on <= end),
-            Application.concluded_on < Application.received_date))).all()
+            Application.concluded_on < began))).all()
     out = []
-    for app in rows:
+    for app, began_on in rows:
         problem = None
-        if app.concluded_on and app.concluded_on < app.received_date:
+        if app.concluded_on and app.concluded_on < as_day(began_on):
             problem = "办结日期早于收到日期"
         elif _row_of(app.outcome, app.withhold_ground) is None:
             problem = "已办结但没有可计入报表的答复类型"
@@ -200,11 +213,19 @@ def offending_applications(session: Session, agency_ids: list[int], year: int) -
 
 
 def review_table(session: Session, agency_ids: list[int], year: int) -> dict[str, dict[str, int]]:
+    """Table 四 by the year of each case's result, with the result as of 31 December: a case decided in
+    the year counts there under its result; a case filed in the year and not decided by 31 December
+    counts there as 尚未审结 — a result recorded later counts in its own year and leaves the earlier
+    year's figures as published."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     out = {k: dict.fromkeys([r for r, _ in REVIEW_RESULTS], 0) for k, _ in REVIEW_KINDS}
-    rows = session.exec(select(ReviewCase.kind, ReviewCase.result, func.count()).where(
-        ReviewCase.agency_id.in_(agency_ids), ReviewCase.filed_on >= start, ReviewCase.filed_on <= end).group_by(
-        ReviewCase.kind, ReviewCase.result)).all()
+    decided_by_end = and_(ReviewCase.result != "pending", ReviewCase.decided_on.is_not(None),
+                          ReviewCase.decided_on <= end)
+    as_of_end = case((decided_by_end, ReviewCase.result), else_="pending")
+    counted = or_(and_(decided_by_end, ReviewCase.decided_on >= start),
+                  and_(ReviewCase.filed_on >= start, ReviewCase.filed_on <= end))
+    rows = session.exec(select(ReviewCase.kind, as_of_end, func.count()).where(
+        ReviewCase.agency_id.in_(agency_ids), counted).group_by(ReviewCase.kind, as_of_end)).all()
     for kind, result, n in rows:
         out[kind][result] += n
         out[kind]["total"] += n
@@ -218,26 +239,26 @@ def cell_applications(session: Session, agency_ids: list[int], year: int, row: s
         raise NotFound(f"报表没有“{row}”行")
     if column not in COLUMN_KEYS:
         raise NotFound(f"报表没有“{column}”列")
-    f = _filters(year)
-    q = _with_details(select(Application, ApplicantDetails)).where(Application.agency_id.in_(agency_ids))
-    if column != "total":
-        q = q.where(_column() == column)
     leaves: list[str] | None = None
-    if row in ("1", "2", "4"):
-        q = q.where(f[row])
-    else:
-        q = q.where(f["3"])
-        if row not in ("3", "3.7"):
-            leaves = PARENTS.get(row, [row])
+    if row not in ("1", "2", "4", "3", "3.7"):
+        leaves = PARENTS.get(row, [row])
     out = []
-    for app, applicant in session.exec(q.order_by(Application.received_date, Application.id)).all():
-        if leaves is not None and _row_of(app.outcome, app.withhold_ground) not in leaves:
-            continue
-        out.append({"id": app.id, "number": app.number, "applicant": applicant.name,
-                    "received_date": app.received_date.isoformat(),
-                    "concluded_on": app.concluded_on.isoformat() if app.concluded_on else None,
-                    "outcome": app.outcome, "outcome_label": OUTCOMES[app.outcome].label if app.outcome else None})
-        if len(out) >= limit:
-            break
-    return out
-
+    for h in handlings():
+        f = _filters(year, h)
+        q = _with_details(select(Application, ApplicantDetails, h.start, h.end, h.outcome, h.ground)
+                          .select_from(h.entity), h).where(h.agency_id.in_(agency_ids), *h.only)
+        if h.entity is not Application:
+            q = q.join(Application, Application.id == h.application_id)
+        if column != "total":
+            q = q.where(_column() == column)
+        q = q.where(f[row] if row in ("1", "2", "4") else f["3"])
+        for app, applicant, began, ended, outcome, ground in session.exec(q).all():
+            if leaves is not None and _row_of(outcome, ground) not in leaves:
+                continue
+            out.append({"id": app.id, "number": app.number, "applicant": applicant.name,
+                        "received_date": as_day(began).isoformat(),
+                        "concluded_on": as_day(ended).isoformat() if ended else None,
+                        "outcome": outcome, "outcome_label": OUTCOMES[outcome].label if outcome else None,
+                        "earlier_handling": h.earlier})
+    out.sort(key=lambda item: (item["received_date"], item["id"]))
+    return out[:limit]

@@ -8,7 +8,8 @@ from pydantic import Field
 from sqlmodel import select
 
 from ..errors import InputError
-from ..models import Consultation, FeeAssessment, Letter, ServiceRecord
+from ..models import Consultation, FeeAssessment, Letter, PriorConclusion, ServiceRecord
+from ..reports.episodes import current_start_of
 from ..remedy_periods import DECIDING_LETTERS, remedy_deadlines
 from .fees import payment_due
 from .pipeline import Ctx, Inputs, handler
@@ -90,10 +91,18 @@ class ReopenIn(Inputs):
 
 @handler("reopen", {"head"}, ReopenIn)
 def reopen(ctx: Ctx, data: ReopenIn) -> None:
-    """A review decision or judgment orders a new reply; its due date comes from that decision."""
+    """A review decision or judgment orders a new reply; its due date comes from that decision.
+
+    The conclusion it replaces is kept (``PriorConclusion``) so the annual report still counts it in
+    its year; the new handling starts today and its reply counts in the year it is made."""
     if data.new_due < ctx.today:
         raise InputError("重新答复的期限不能早于今天", field="new_due")
     app = ctx.app
+    if app.outcome and app.concluded_on:
+        ctx.add(PriorConclusion(application_id=app.id, agency_id=app.agency_id,
+                                started_on=current_start_of(ctx.session, app.id), concluded_on=app.concluded_on,
+                                outcome=app.outcome, withhold_ground=app.withhold_ground, reopened_on=ctx.today,
+                                decision_reference=data.decision_reference))
     ctx.notes["previous"] = {"outcome": app.outcome, "replied_on": app.replied_on.isoformat() if app.replied_on else None}
     app.outcome, app.outcome_details, app.withhold_ground = None, {}, None
     app.concluded_on = None

@@ -5,6 +5,7 @@ import pytest
 
 PUBLIC, USER, CASE, ADMIN, REPORT = "public", "user", "case", "admin", "report"
 PLATFORM, AUDIT = "platform", "audit"  # the platform administrator only; legal staff and the platform admin
+FREEZE = "freeze"  # the agency's legal staff or its administrator (freezing a published report year)
 QUERIES = {  # query strings for routes that need them (the DEMO agency's own report)
     "/api/v1/reports/annual": "?agency=DEMO&year=2026",
     "/api/v1/reports/annual/cell": "?agency=DEMO&year=2026&row=1&column=total",
@@ -27,6 +28,7 @@ ACCESS = {
     ("GET", "/api/v1/reports/annual"): REPORT,
     ("GET", "/api/v1/reports/annual/cell"): REPORT,
     ("GET", "/api/v1/reports/audit"): REPORT,
+    ("POST", "/api/v1/reports/annual/freeze"): FREEZE,
     ("POST", "/api/v1/alerts/{alert_id}/read"): CASE,
     ("POST", "/api/v1/applications"): USER,
     ("GET", "/api/v1/applications/{app_id}"): CASE,
@@ -96,6 +98,7 @@ BODIES = {  # valid bodies, so that authorisation — not validation — decides
     "/api/v1/applications/{app_id}/applicant/reveal": {"reason": "核对身份"},
     "/api/v1/letters/{letter_id}/void": {"reason": "测试"},
     "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
+    "/api/v1/reports/annual/freeze": {"agency": "DEMO", "year": 2025},
 }
 
 
@@ -150,6 +153,8 @@ def test_matrix(api, case, who):
             assert (r.status_code != 403) == (who == "platform"), where
         elif access == AUDIT:
             assert (r.status_code != 403) == (who in ("legal", "platform")), where
+        elif access == FREEZE:
+            assert (r.status_code != 403) == (who in ("legal", "admin")), where
 
 
 def test_case_events_enforce_roles(api, case):
