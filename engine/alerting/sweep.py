@@ -157,8 +157,7 @@ def _lapses(session_factory, session: Session, batch: _Batch, registry: Calendar
     # consultations: 15 WD passed → third party: the agency decides; another agency: consent
     due_soon_limit = cal.add_working_days(today, 2)
     rows = session.exec(select(Consultation, Application).join(Application, Application.id == Consultation.application_id)
-                        .where(Consultation.status == "open", Consultation.reply_due.is_not(None),
-                               Consultation.reply_due <= due_soon_limit)).all()
+                        .where(Consultation.status == "open", Consultation.reply_due <= due_soon_limit)).all()
     for c, app in rows:
         if today > c.reply_due:
             if _fire_lapse(session_factory, registry, today, app.id, "consultation_lapsed", {"consultation_id": c.id}, hooks):

@@ -109,7 +109,7 @@ def _pending(ctx: Ctx, status: str) -> FeeAssessment:
 
 def _can_approve(ctx: Ctx) -> None:
     _clock_running(ctx)
-    if ctx.opts.fee_approval_by_supervisor and ctx.role != "system":
+    if ctx.opts.fee_approval_by_supervisor:
         # 核准 is the competent department's: a supervisor grant held in this agency itself (which its own
         # admin can give) is not one.
         department = ctx.agency.competent_department_id

@@ -76,24 +76,15 @@ def main() -> None:
                 clerk.screenshot(path=str(out / "application.png"), full_page=True)
                 clerk.goto(f"{base}/applications/new")
                 clerk.screenshot(path=str(out / "register.png"), full_page=True)
-                head = session("head1")
-                head.goto(f"{base}/approvals")
-                head.screenshot(path=str(out / "approvals.png"), full_page=True)
-                legal = session("legal1")
-                legal.goto(f"{base}/reports")
-                legal.screenshot(path=str(out / "annual-report.png"), full_page=True)
-                legal.goto(f"{base}/reports?kind=audit")
-                legal.screenshot(path=str(out / "audit-report.png"), full_page=True)
-                admin = session("admin")
-                admin.goto(f"{base}/admin")
-                admin.screenshot(path=str(out / "admin.png"), full_page=True)
-                admin.goto(f"{base}/account/logins")
-                admin.screenshot(path=str(out / "logins.png"), full_page=True)
-                platform = session("platform1")
-                platform.goto(f"{base}/admin")
-                platform.screenshot(path=str(out / "admin-platform.png"), full_page=True)
-                platform.goto(f"{base}/admin/audit")
-                platform.screenshot(path=str(out / "admin-audit.png"), full_page=True)
+                pages = [("head1", "/approvals", "approvals.png"), ("legal1", "/reports", "annual-report.png"),
+                         ("legal1", "/reports?kind=audit", "audit-report.png"), ("admin", "/admin", "admin.png"),
+                         ("admin", "/account/logins", "logins.png"), ("platform1", "/admin", "admin-platform.png"),
+                         ("platform1", "/admin/audit", "admin-audit.png")]
+                sessions = {}
+                for user, url, name in pages:
+                    page = sessions.get(user) or sessions.setdefault(user, session(user))
+                    page.goto(f"{base}{url}")
+                    page.screenshot(path=str(out / name), full_page=True)
                 tablet = session("clerk1", 820, 1180)
                 tablet.screenshot(path=str(out / "queue-tablet.png"), full_page=False)
                 browser.close()

@@ -162,13 +162,8 @@ def test_gate_refusals(w):
 
 
 def test_head_approves_where_no_external_approval_and_not_the_proposer(db, registry):
-    from engine import admin
-    from engine.models import Agency, User
-
     w = build_world(db, registry, fee_approval_by_supervisor=False)
-    with w.session() as s:
-        admin.grant(s, s.get(User, w.users["head"]), s.get(Agency, w.agency_id), "clerk")
-        s.commit()
+    w.grant("head", "clerk")
     app_id = w.register()
     to_handling(w, app_id)
     w.fire("head", app_id, "propose_fee", {"method": "per_volume", "pages": 100}, today="2026-03-04")

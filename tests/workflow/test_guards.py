@@ -126,13 +126,7 @@ def test_extension_guards(w):
 
 
 def test_extension_requester_cannot_approve(w):
-    from engine import admin
-
-    with w.session() as s:
-        from engine.models import Agency, User
-
-        admin.grant(s, s.get(User, w.users["head"]), s.get(Agency, w.agency_id), "clerk")
-        s.commit()
+    w.grant("head", "clerk")
     app_id = w.register()
     to_handling(w, app_id)
     w.fire("head", app_id, "request_extension", {"days": 5, "reason": "x"})
@@ -156,13 +150,7 @@ def test_decide_requires_the_details_of_the_outcome(w):
 
 
 def test_secrecy_reviewer_is_not_the_decider_and_signer_is_not_the_drafter(w):
-    from engine import admin
-    from engine.models import Agency, User
-
-    with w.session() as s:
-        admin.grant(s, s.get(User, w.users["clerk"]), s.get(Agency, w.agency_id), "secrecy_reviewer")
-        admin.grant(s, s.get(User, w.users["clerk"]), s.get(Agency, w.agency_id), "head")
-        s.commit()
+    w.grant("clerk", "secrecy_reviewer", "head")
     app_id = w.register()
     to_handling(w, app_id)
     w.fire("clerk", app_id, "decide", {"outcome": "partial", "details": OUTCOME_DETAILS["partial"]})

@@ -6,12 +6,12 @@ agency's setting; the clerk amends the draft or changes the decision."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from engine import admin, services
+from engine import services
 from engine.check import run_checks
 from engine.errors import Refused
-from engine.models import Agency, Letter, User
+from engine.models import Letter
 
 from .test_happy_paths import OUTCOME_DETAILS, to_handling
 from .world import D, build_world
@@ -106,9 +106,7 @@ def test_re_deciding_to_a_non_releasing_outcome_stays_in_drafting(w):
 
 
 def test_nobody_reviews_their_own_proposal_an_editor_cannot_pass_the_secrecy_review(w):
-    with Session(w.engine) as s:
-        admin.grant(s, s.get(User, w.users["clerk2"]), s.get(Agency, w.agency_id), "secrecy_reviewer")
-        s.commit()
+    w.grant("clerk2", "secrecy_reviewer")
     app_id, letter_id = reviewed_provide(w)
     w.fire("clerk2", app_id, "edit_letter", {"letter_id": letter_id, "request_summary": "2025年许可统计"})
     assert w.app(app_id).status == "secrecy_review"
@@ -188,9 +186,7 @@ def test_a_legal_send_back_answered_by_a_new_decision_goes_through_both_reviews(
 
 
 def test_nobody_approves_their_own_proposal_a_head_who_amended_after_a_send_back_cannot_sign(w):
-    with Session(w.engine) as s:
-        admin.grant(s, s.get(User, w.users["clerk2"]), s.get(Agency, w.agency_id), "head")
-        s.commit()
+    w.grant("clerk2", "head")
     app_id, letter_id = sent_back(w)
     w.fire("clerk2", app_id, "edit_letter", {"letter_id": letter_id, "details": {"reasons": "需汇总多年数据"}})
     w.fire("legal", app_id, "legal_review", {"approve": True})

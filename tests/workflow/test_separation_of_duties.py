@@ -4,11 +4,10 @@ the draft cannot sign it, and an edit after the legal review needs a fresh legal
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from engine import admin
 from engine.errors import Refused
-from engine.models import Agency, Letter, User
+from engine.models import Letter
 
 from .test_happy_paths import OUTCOME_DETAILS, to_handling
 from .world import build_world
@@ -17,9 +16,7 @@ from .world import build_world
 @pytest.fixture
 def w(db, registry):
     w = build_world(db, registry, legal_review_required=True)
-    with Session(db) as s:  # clerk2 also heads the office: the rule, not the role, must stop them
-        admin.grant(s, s.get(User, w.users["clerk2"]), s.get(Agency, w.agency_id), "head")
-        s.commit()
+    w.grant("clerk2", "head")  # clerk2 also heads the office: the rule, not the role, must stop them
     return w
 
 
@@ -54,9 +51,7 @@ def test_nobody_approves_their_own_proposal_an_editor_cannot_sign(w):
 
 
 def test_nobody_approves_their_own_proposal_the_decider_cannot_sign(w):
-    with Session(w.engine) as s:
-        admin.grant(s, s.get(User, w.users["clerk"]), s.get(Agency, w.agency_id), "head")
-        s.commit()
+    w.grant("clerk", "head")
     app_id, _ = drafted(w)
     w.fire("legal", app_id, "legal_review", {"approve": True})
     with pytest.raises(Refused, match="签发人不能是拟稿人"):

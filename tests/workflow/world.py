@@ -74,6 +74,15 @@ class World:
                                    registry=self.registry, **kw)
             return result.application
 
+    def grant(self, user: str, *roles: str) -> None:
+        """Give a world user further roles in the agency (e.g. a clerk who also heads the office)."""
+        from engine.models import Agency, User
+
+        with self.session() as s:
+            for role in roles:
+                admin.grant(s, s.get(User, self.users[user]), s.get(Agency, self.agency_id), role)
+            s.commit()
+
     def app(self, app_id: int) -> Application:
         with self.session() as s:
             return s.get(Application, app_id)
