@@ -124,7 +124,10 @@ def redact_pdf(data: bytes, areas: list[AreaMark], texts: list[TextMark], dpi: i
             _check_pages(areas, pages)
             for index in range(pages):
                 page = pdf[index]
-                if page.flatten(pdfium_c.FLAT_PRINT) == pdfium_c.FLATTEN_SUCCESS:
+                # Annotations and form fields become page content: searchable, and rendered as printed.
+                # (The wrapper's flatten() insists on a form environment, which PDFs without forms lack;
+                # PDFium's own function does not need one.)
+                if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_PRINT) == pdfium_c.FLATTEN_SUCCESS:
                     page.close()
                     page = pdf[index]  # flattening invalidates the page's handles
                 width, height = page.get_size()  # displayed size in points, rotation applied
