@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import threading
 from dataclasses import dataclass, field
 
@@ -136,7 +137,7 @@ def redact_pdf(data: bytes, areas: list[AreaMark], texts: list[TextMark], dpi: i
                 draw = ImageDraw.Draw(image)
                 for mark in areas:
                     if mark.page == index + 1:
-                        draw.rectangle(_pixels(mark.rect, scale, image.size), fill="black")
+                        draw.rectangle(pixel_box(mark.rect, scale, image.size, mark.page), fill="black")
                         boxes.append({"page": mark.page, "rect": list(mark.rect), "ground": mark.ground,
                                       "source": "area"})
                 textpage = page.get_textpage()
@@ -170,14 +171,17 @@ def _occurrences(textpage, text: str, found: dict[str, int]):
         searcher.close()
 
 
-def _pixels(rect: tuple[float, float, float, float], scale: float, size: tuple[int, int]) -> list[int]:
-    """Top-left point coordinates → pixel box, rounded outwards and clipped to the picture."""
-    import math
-
+def pixel_box(rect: tuple[float, float, float, float], scale: float, size: tuple[int, int],
+              page: int = 1) -> list[int]:
+    """Top-left point coordinates → pixel box, rounded outwards and clipped to the picture; a mark
+    wholly off the page is an input error."""
     x0, y0, x1, y1 = rect
     w, h = size
-    return [max(0, math.floor(x0 * scale)), max(0, math.floor(y0 * scale)),
-            min(w - 1, math.ceil(x1 * scale)), min(h - 1, math.ceil(y1 * scale))]
+    box = [max(0, math.floor(x0 * scale)), max(0, math.floor(y0 * scale)),
+           min(w - 1, math.ceil(x1 * scale)), min(h - 1, math.ceil(y1 * scale))]
+    if box[0] > box[2] or box[1] > box[3]:
+        raise InputError(f"第{page}页的标注区域在页面之外", field="marks")
+    return box
 
 
 def _device_rect(pdfium_c, page, size: tuple[int, int], rect) -> list[int]:
@@ -223,7 +227,7 @@ def redact_image(data: bytes, areas: list[AreaMark], texts: list[TextMark]) -> R
         draw = ImageDraw.Draw(clean)
         for mark in areas:
             if mark.page == index + 1:
-                draw.rectangle(_pixels(mark.rect, 1.0, clean.size), fill="black")
+                draw.rectangle(pixel_box(mark.rect, 1.0, clean.size, mark.page), fill="black")
                 boxes.append({"page": mark.page, "rect": list(mark.rect), "ground": mark.ground, "source": "area"})
         out = io.BytesIO()
         clean.save(out, "PNG")

@@ -11,6 +11,7 @@ and re-hash before anything is handed out.
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
@@ -88,8 +89,6 @@ class S3BlobStore(BlobStore):
             raise mismatch(sha256, actual)
 
     def get(self, sha256: str) -> bytes:
-        import io
-
         buf = io.BytesIO()
         self._download(sha256, buf)
         return buf.getvalue()

@@ -12,6 +12,7 @@ Backends: ``LocalBlobStore`` (a directory, the default) and ``S3BlobStore`` (``e
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -113,8 +114,6 @@ class BlobStore(ABC):
         """Store a file read in chunks; over ``max_size`` bytes → ``InputError`` and nothing stored."""
 
     def put(self, data: bytes) -> str:
-        import io
-
         return self.put_stream(io.BytesIO(data)).sha256
 
     @abstractmethod

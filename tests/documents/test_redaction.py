@@ -10,6 +10,8 @@ import subprocess
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.documents.redaction import AreaMark, TextMark, parse_marks, redact
 from engine.errors import InputError
@@ -284,3 +286,30 @@ def test_marks_need_a_ground_of_the_regulations():
     ]:
         with pytest.raises(InputError, match=message):
             parse_marks(bad)
+
+
+@given(x0=st.floats(-50, 700), y0=st.floats(-50, 900), w=st.floats(0.01, 800), h=st.floats(0.01, 1000),
+       dpi=st.integers(36, 300))
+def test_an_area_in_points_is_covered_whole_in_pixels_and_stays_on_the_picture(x0, y0, w, h, dpi):
+    """The pixel box always contains the marked rectangle (rounded outwards), clipped to the page; a
+    mark wholly off the page is refused, never a crash."""
+    from engine.documents.redaction import pixel_box
+
+    scale = dpi / 72
+    size = (round(595 * scale), round(842 * scale))
+    off_page = x0 * scale > size[0] - 1 or y0 * scale > size[1] - 1 or (x0 + w) < 0 or (y0 + h) < 0
+    try:
+        px0, py0, px1, py1 = pixel_box((x0, y0, x0 + w, y0 + h), scale, size)
+    except InputError as err:
+        assert off_page and "页面之外" in err.message
+        return
+    assert 0 <= px0 <= px1 <= size[0] - 1 and 0 <= py0 <= py1 <= size[1] - 1
+    assert px0 <= max(0, x0 * scale) and py0 <= max(0, y0 * scale)
+    assert px1 >= min(size[0] - 1, (x0 + w) * scale) and py1 >= min(size[1] - 1, (y0 + h) * scale)
+
+
+def test_a_mark_off_the_page_is_refused():
+    with pytest.raises(InputError, match="第1页的标注区域在页面之外"):
+        redact(b.scanned_pdf(), "application/pdf", [AreaMark(1, (5000, 5000, 5100, 5100), G)], [])
+    with pytest.raises(InputError, match="页面之外"):
+        redact(b.image_bytes("PNG"), "image/png", [AreaMark(1, (-100, -100, -50, -50), G)], [])
