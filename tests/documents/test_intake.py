@@ -16,7 +16,7 @@ from engine.errors import InputError
 from engine.models import AgencySettings
 
 from . import builders as b
-from .test_scan import EICAR, FakeClamd, tcp_clamd  # noqa: F401  (the fake clamd fixture)
+from .test_scan import EICAR, tcp_clamd  # noqa: F401  (the fake clamd fixture)
 
 
 @pytest.fixture
