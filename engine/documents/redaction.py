@@ -155,7 +155,27 @@ def redact_pdf(data: bytes, areas: list[AreaMark], texts: list[TextMark], dpi: i
         finally:
             pdf.close()
     # Each JPEG carries its resolution, so img2pdf gives its page the original's size in points.
-    return Redacted(img2pdf.convert(pictures, nodate=True), "application/pdf", len(pictures), found, boxes)
+    document = img2pdf.convert(pictures, nodate=True)
+    _no_text_layer(document)
+    return Redacted(document, "application/pdf", len(pictures), found, boxes)
+
+
+def _no_text_layer(document: bytes) -> None:
+    """Belt and braces: the copy about to be released has not one character of text in it."""
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        pdf = pdfium.PdfDocument(document)
+        try:
+            for page in pdf:
+                textpage = page.get_textpage()
+                chars = textpage.count_chars()
+                textpage.close()
+                page.close()
+                if chars:
+                    raise RuntimeError("区分处理后的文件仍含文字层，已中止（不应发生）")
+        finally:
+            pdf.close()
 
 
 def _occurrences(textpage, text: str, found: dict[str, int]):
