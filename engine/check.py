@@ -9,7 +9,7 @@ matches its frozen fields and what the issuing event recorded, its 文号 and ch
 event, its status and void fields match the void event. Across the database: tracking numbers and 文号
 unique, no events or letters without their application, the number series without gaps, imported
 calendars match their SHA-256, every application has its applicant as given and an applicant record of
-its own agency.
+its own agency. Every document's blob is present, hashes to its SHA-256 and has the recorded size.
 
 What a database user who recomputes the whole chain and the heads could still hide is not caught here:
 the triggers and the role separation of docs/deployment.md stop that user first.
@@ -31,6 +31,7 @@ from sqlalchemy import exists
 from . import machine
 from .app_clock import answer_clock
 from .audit_chain import event_hash, genesis, issue_record, letter_content_hash, utc_text
+from .documents.integrity import blob_findings
 from .models import (Agency, Applicant, ApplicantDetails, Application, CalendarSchedule, Consultation, Event,
                      FeeAssessment, Letter, NumberSeries)
 from .services.pipeline import snapshot
@@ -201,6 +202,7 @@ def run_checks(session: Session, registry: CalendarRegistry, today) -> list[Viol
     out.extend(_check_series(session, agencies, tracking, letter_seqs))
     out.extend(_check_calendars(session))
     out.extend(_applicant_violations(session))
+    out.extend(Violation(n, "文件完整性", detail) for n, detail in blob_findings(session))
     return out
 
 

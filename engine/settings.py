@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,18 @@ class Settings(BaseSettings):
         description="[configurable] table 三 rows for not_our_agency / special_procedure, e.g. "
                     '{"not_our_agency": "3.4.1"} (OGI_REPORT_ROWS as JSON)')
     letter_template_dir: Path | None = Field(default=None, description="agency template overrides: <dir>/<agency code>/")
+    blob_store: Literal["local", "s3"] = Field(
+        default="local", description="where document contents are kept: local (a directory, OGI_BLOB_DIR) or s3 "
+                                     "(an S3-compatible object store, OGI_S3_*; credentials from the AWS_* variables)")
+    blob_dir: Path | None = Field(default=None, description="the local blob directory (default <OGI_DATA_DIR>/blobs)")
+    s3_endpoint: str = Field(default="", description="S3-compatible endpoint URL, e.g. https://minio.example:9000 "
+                                                     "(empty: AWS itself)")
+    s3_bucket: str = ""
+    s3_prefix: str = Field(default="blobs/", description="key prefix of the blobs inside the bucket")
+    s3_region: str = Field(default="", description="region (empty: AWS_DEFAULT_REGION or the library's default)")
+    clamd: str = Field(default="", description="ClamAV clamd to scan uploads: tcp://host:3310 or unix:///run/clamav/"
+                                               "clamd.ctl (empty: no scan)")
+    clamd_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for clamd's verdict")
 
     @field_validator("report_rows")
     @classmethod
@@ -66,6 +79,10 @@ class Settings(BaseSettings):
         """Where versions before the database held the calendars kept imported years (read once by
         ``ogi db upgrade`` / ``ogi calendar migrate-files``, never written)."""
         return self.data_dir / "calendars"
+
+    @property
+    def local_blob_dir(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
 
 
 @lru_cache(maxsize=1)

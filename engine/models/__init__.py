@@ -6,6 +6,7 @@ from .applicant import Applicant, ApplicantDetails, mask_id, mask_phone, mask_pi
 from .auth import ApiToken, LoginFailure
 from .application import Application
 from .calendar import CalendarSchedule
+from .documents import Document, Redaction
 from .event import AccessLog, Event
 from .report_record import FrozenReport, PriorConclusion
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
@@ -26,12 +27,14 @@ __all__ = [
     "CalendarSchedule",
     "Consultation",
     "Delivery",
+    "Document",
     "Event",
     "FeeAssessment",
     "FrozenReport",
     "Letter",
     "NumberSeries",
     "PriorConclusion",
+    "Redaction",
     "ReviewCase",
     "Role",
     "RoleGrant",

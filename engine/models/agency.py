@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic import Field as PydField
 from sqlmodel import Field, SQLModel
 
@@ -43,6 +43,12 @@ def _national_volume_bands() -> list[FeeVolumeBand]:
             FeeVolumeBand(first=101, last=200, rate=20), FeeVolumeBand(first=201, last=None, rate=40)]
 
 
+def _document_types() -> tuple[str, ...]:
+    from ..documents.filetypes import DEFAULT_ALLOWED
+
+    return DEFAULT_ALLOWED
+
+
 class AgencySettings(BaseModel):
     """Feature switches and letter settings of one agency (spec workflow.md "Data that must exist")."""
 
@@ -68,6 +74,16 @@ class AgencySettings(BaseModel):
     webhook_secret: str = ""
     traffic_yellow: int = PydField(default=5, ge=1, le=30)
     traffic_orange: int = PydField(default=2, ge=1, le=30)
+    # Uploaded documents: the types taken (detected from the content) and the size limit
+    document_types: list[str] = PydField(default_factory=lambda: list(_document_types()))
+    document_max_mb: int = PydField(default=50, ge=1, le=2048)
+
+    @field_validator("document_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        from ..documents.filetypes import check_type_keys
+
+        return check_type_keys(value)
 
     @model_validator(mode="after")
     def _contiguous_bands(self) -> "AgencySettings":
