@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from engine import services
+from engine import workflow
 from engine.errors import Refused
 from engine.models import Letter
 
@@ -16,7 +16,7 @@ def test_possible_repeat_and_month_count(db, registry):
     first = w.register(request_text="请公开2025年本局行政许可事项办理情况统计表")
     w.register(request_text="请公开本市公交票价调整听证材料")
     with w.session() as s:
-        _, signals = services.register(s, w.actor("clerk"), w.agency_id,
+        _, signals = workflow.register(s, w.actor("clerk"), w.agency_id,
                                        register_inputs(request_text="请公开本局2025年行政许可事项办理情况的统计表"),
                                        today=D("2026-03-02"), registry=w.registry)
     assert signals["month_count"] == 3
@@ -44,7 +44,7 @@ def test_clerk_edits_data_fields_of_a_draft_only(db, registry):
 
 def _register_other(w, text="请公开本市空气质量监测数据"):
     with w.session() as s:
-        app, signals = services.register(s, w.actor("other_clerk"), w.other_agency_id,
+        app, signals = workflow.register(s, w.actor("other_clerk"), w.other_agency_id,
                                          register_inputs(request_text=text),
                                          today=D("2026-03-02"), registry=w.registry)
         return app.id, signals
@@ -74,7 +74,7 @@ def test_registration_signals_never_count_another_agencys_applications(db, regis
     w = build_world(db, registry, fee_count_scope="all")
     first = w.register()
     with w.session() as s:
-        _, signals = services.register(s, w.actor("clerk"), w.agency_id, register_inputs(), today=D("2026-03-02"),
+        _, signals = workflow.register(s, w.actor("clerk"), w.agency_id, register_inputs(), today=D("2026-03-02"),
                                        registry=w.registry)
     assert signals["month_count"] == 2 and [r["id"] for r in signals["possible_repeats"]] == [first]
     _, theirs = _register_other(w, register_inputs()["request_text"])
