@@ -126,37 +126,37 @@ class Case:
     def opts(self):
         return self.agency.options
 
-    def _kind(self, kind: str) -> list:
+    def load(self, kind: str) -> list:
         if kind not in self.records:
             self.records[kind] = self.loader(kind) if self.loader else []
         return self.records[kind]
 
     def consultations(self) -> list[Consultation]:
-        return list(self._kind("consultations"))
+        return list(self.load("consultations"))
 
     def fees(self) -> list[FeeAssessment]:
-        return list(self._kind("fees"))
+        return list(self.load("fees"))
 
     def letters(self) -> list[Letter]:
-        return list(self._kind("letters"))
+        return list(self.load("letters"))
 
     def service_records(self) -> list[ServiceRecord]:
-        return list(self._kind("service_records"))
+        return list(self.load("service_records"))
 
     def review_cases(self) -> list[ReviewCase]:
-        return list(self._kind("review_cases"))
+        return list(self.load("review_cases"))
 
     def letter(self, letter_id: int) -> Letter | None:
-        return next((x for x in self._kind("letters") if x.id == letter_id), None)
+        return next((x for x in self.load("letters") if x.id == letter_id), None)
 
     def consultation(self, consultation_id: int) -> Consultation | None:
-        return next((c for c in self._kind("consultations") if c.id == consultation_id), None)
+        return next((c for c in self.load("consultations") if c.id == consultation_id), None)
 
     def fee(self, fee_id: int | None) -> FeeAssessment | None:
-        return next((f for f in self._kind("fees") if f.id == fee_id), None)
+        return next((f for f in self.load("fees") if f.id == fee_id), None)
 
     def review_case(self, case_id: int) -> ReviewCase | None:
-        return next((c for c in self._kind("review_cases") if c.id == case_id), None)
+        return next((c for c in self.load("review_cases") if c.id == case_id), None)
 
     def added(self, record: object) -> None:
         """A record the unit of work inserted: later reads of this case see it."""

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, exists, func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from .case import RELATED, Case
+from .case import RELATED, Case, StaticHistory
 from .db import is_postgres
 from .errors import NotFound
 from .models import Agency, ApplicantDetails, Application, Event, Letter, RoleGrant
@@ -40,10 +40,10 @@ def _event_load_statement(postgres: bool):
     return stmt.with_for_update(of=Application) if postgres else stmt
 
 
-def related_rows(session: Session, application_id: int, kind: str) -> list:
+def related_rows(session: Session, application_id: int, kind: str, *, with_pdf: bool = False) -> list:
     model = RELATED[kind]
     stmt = select(model).where(model.application_id == application_id).order_by(model.id)
-    if model is Letter:
+    if model is Letter and not with_pdf:
         stmt = stmt.options(defer(Letter.pdf))  # the frozen PDF is read only to serve or check it
     return list(session.exec(stmt).all())
 
@@ -136,3 +136,11 @@ class DbHistory:
         return self.session.exec(select(RoleGrant.id).where(
             RoleGrant.user_id == user_id, RoleGrant.agency_id == self.app.agency_id, RoleGrant.role == "clerk")
         ).first() is not None
+
+
+def full_case(session: Session, application_id: int) -> Case:
+    """The case with every record and its audit trail read now: usable after the session has closed
+    (reports over many cases, tests that look at a case as data)."""
+    case = load_case(session, application_id)
+    records = {kind: related_rows(session, application_id, kind, with_pdf=True) for kind in RELATED}
+    return Case(case.app, case.agency, case.applicant, StaticHistory(trail=case.history.events()), records)

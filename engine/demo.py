@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
 
-from . import admin, services
+from . import admin, workflow
 from .actors import Actor, load_actor
 from .models import Agency, Letter
 from .passwords import check_password_policy

@@ -56,7 +56,7 @@ class SampleWorld:
         upgrade(url)
         self.engine = make_engine(url)
         self.registry = CalendarRegistry()
-        self.letters = LetterDesk()
+        self.desk = LetterDesk()
         self.users: dict[str, int] = {}
         with Session(self.engine) as s:
             gov = admin.create_agency(s, code="SZF", name="示例市人民政府办公室")
@@ -89,7 +89,7 @@ class SampleWorld:
         actor = Actor.system() if who == "system" else self.actor(who)
         with Session(self.engine, expire_on_commit=False) as s:
             return workflow.fire(s, actor, app_id, event, inputs or {}, today=D(today), registry=self.registry,
-                                 letters=self.letters).application
+                                 letters=self.desk).application
 
     def letters(self, app_id: int, type_: str) -> list[Letter]:
         with Session(self.engine) as s:

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from calendars import CalendarRegistry, next_year_missing
 
-from .. import services
+from .. import workflow
 from ..actors import Actor
 from ..app_clock import CONSULTATION_DAYS, correction_period_end
 from ..errors import DomainError

@@ -95,7 +95,7 @@ class EditLetterIn(Inputs):
 
 def has_draft(case: Case, act: Act) -> None:
     if not any(x.status == "draft" for x in case.letters()):
-        raise Refused("没有可修改的文书草稿")
+        raise Refused("没有可修改的文书草稿（已印发的文书不能修改；如有错误，请作废后重新出具）")
 
 
 # Amending a draft (e.g. after a legal send-back); only the fields filled in change. An edited releasing

@@ -224,7 +224,8 @@ def test_annual_fee_figures(w):
 
 def test_bands_are_agency_configuration_recorded_with_the_assessment(db, registry):
     """[unconfirmed] bands: an agency may configure them; the assessment records the bands it used."""
-    from letters.audit import check_fee, load_case
+    from engine.case_repository import full_case
+    from letters.audit import check_fee
 
     bands = [{"first": 1, "last": 50, "rate": 0}, {"first": 51, "last": None, "rate": 5}]
     w = build_world(db, registry, fee_volume_bands=bands, fee_page_rule="A3 折算为2页")
@@ -241,7 +242,7 @@ def test_bands_are_agency_configuration_recorded_with_the_assessment(db, registr
         agency.settings = {}  # back to the national bands: the recorded assessment still checks out
         s.add(agency)
         s.commit()
-        case = load_case(s, s.get(Application, app_id), registry)
+        case = full_case(s, app_id)
     assert check_fee(case).ok
 
 

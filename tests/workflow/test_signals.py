@@ -54,19 +54,15 @@ def _register_other(w, text="请公开本市空气质量监测数据"):
 def test_fee_count_scope_counts_the_same_identity_across_agencies_only_when_set(db, registry, scope, position):
     """Rule: fee_count_scope "all" counts the same identity document at every agency (the position only);
     "agency" counts the agency's own record."""
-    from types import SimpleNamespace
-
-    from engine.models import Agency, Application
-    from engine.services.fees import item_position
+    from engine.case_repository import load_case
 
     w = build_world(db, registry, fee_count_scope=scope)
     _register_other(w)
     _register_other(w, "请公开本市噪声监测数据")
     app_id = w.register()
     with w.session() as s:
-        app = s.get(Application, app_id)
-        ctx = SimpleNamespace(app=app, session=s, opts=s.get(Agency, w.agency_id).options)
-        assert item_position(ctx) == position
+        case = load_case(s, app_id)
+        assert case.history.applicant_month_position(case.opts.fee_count_scope) == position
 
 
 def test_registration_signals_never_count_another_agencys_applications(db, registry):
