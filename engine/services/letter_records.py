@@ -11,7 +11,8 @@ from ..errors import InputError, Refused
 from ..eventdef import FormField, Inputs, declare, move
 from ..models import Letter
 from ..outcomes import OUTCOMES, validate_details
-from .duties import draft_edited, refuse_own_draft, reply_redrafted, require_legal_approval, send_back_advice
+from .duties import (draft_edited, refuse_own_draft, releases, reply_redrafted, require_legal_approval,
+                     send_back_advice)
 from .extension import promised_due
 
 
@@ -93,8 +94,15 @@ class EditLetterIn(Inputs):
     details: dict | None = Field(default=None, title="答复内容")
 
 
+def editable_drafts(case: Case) -> list[Letter]:
+    """Drafts the clerk may edit: every draft but a releasing reply of a case already answered (what it
+    releases is changed only by a new decision that passes the secrecy review, ``draft_edited``)."""
+    answered = case.app.status in ("replied", "closed", "archived")
+    return [x for x in case.letters() if x.status == "draft" and not (answered and x.type == "reply" and releases(x))]
+
+
 def has_draft(case: Case, act: Act) -> None:
-    if not any(x.status == "draft" for x in case.letters()):
+    if not editable_drafts(case):
         raise Refused("没有可修改的文书草稿（已印发的文书不能修改；如有错误，请作废后重新出具）")
 
 
