@@ -22,7 +22,7 @@ from engine.auth import AuthUser, NotAuthenticated, cached_authentication, check
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import Forbidden
-from engine.services import local_today
+from engine.case import local_today
 
 from .csrf import check_cookie_request
 

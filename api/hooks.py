@@ -1,4 +1,4 @@
-"""The letter-side steps the engine receives as parameters (wired here, by the front end)."""
+"""The letters side the engine receives as a port (wired here, by the front end)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from engine.settings import get_settings
 
 
 @lru_cache(maxsize=1)
-def engine_hooks() -> dict:
-    from letters.hooks import make_hooks
+def letter_desk():
+    from letters.hooks import LetterDesk
 
-    return make_hooks(get_settings().letter_template_dir)
+    return LetterDesk(override_root=get_settings().letter_template_dir)

@@ -20,18 +20,18 @@ API_PREFIX = "/api/v1"
 def warm_up(connections: int = 4) -> None:
     """What a new worker's first requests would otherwise wait for (~0.3 s each, and longer when a
     restarted worker meets a burst): the calendars built, the database dialect set up and a few pool
-    connections opened, the event statement compiled, the letter hooks and the PDF renderer imported."""
+    connections opened, the event statement compiled, the letter desk and the PDF renderer imported."""
     import weasyprint  # noqa: F401
 
     from engine.calendar_registry import get_registry
     from engine.db import get_engine, new_session
     from engine.errors import NotFound
-    from engine.services.pipeline import load_for_event
+    from engine.case_repository import load_case
 
-    from .hooks import engine_hooks
+    from .hooks import letter_desk
 
     get_registry().warm()
-    engine_hooks()
+    letter_desk()
     try:
         engine = get_engine()
         opened = [engine.connect() for _ in range(connections)]
@@ -39,7 +39,7 @@ def warm_up(connections: int = 4) -> None:
             conn.close()  # back to the pool, open
         with new_session() as session:
             try:
-                load_for_event(session, 0)  # no such application: compiles and caches the statement
+                load_case(session, 0, lock=True)  # no such application: compiles and caches the statement
             except NotFound:
                 pass
     except SQLAlchemyError as exc:  # not migrated yet, or not reachable: serve anyway, say why
@@ -66,9 +66,9 @@ async def lifespan(app: FastAPI):
     if get_settings().scheduler:
         from engine.alerting.scheduler import SchedulerService
 
-        from .hooks import engine_hooks
+        from .hooks import letter_desk
 
-        service = SchedulerService(hooks=engine_hooks())
+        service = SchedulerService(letters=letter_desk())
         service.start()
     yield
     if service is not None:

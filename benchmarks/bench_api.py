@@ -56,7 +56,7 @@ from sqlmodel import Session, select  # noqa: E402
 from benchmarks._cpu import describe, interpreter, snapshot, spent, yardstick_ms  # noqa: E402
 from benchmarks._pg import pg_schema  # noqa: E402
 from calendars import CalendarRegistry  # noqa: E402
-from engine import admin, services  # noqa: E402
+from engine import admin, workflow  # noqa: E402
 from engine.actors import load_actor  # noqa: E402
 from engine.auth import _digest  # noqa: E402
 from engine.check import run_checks  # noqa: E402
@@ -102,7 +102,7 @@ def prepare(url: str, apps: int) -> tuple[list[int], list[str]]:
 
     def register(i: int) -> int:
         with Session(engine, expire_on_commit=False) as s:
-            app, _ = services.register(s, actor, agency_id, {
+            app, _ = workflow.register(s, actor, agency_id, {
                 "applicant": {"kind": "natural", "name": f"申请人{i % 50}", "id_type": "passport",
                               "id_number": f"P{i % 50:07d}", "phone": "13800000000"},
                 "channel": "online", "channel_facts": {"confirmed": TODAY.isoformat()}, "request_text": f"压测申请{i}",

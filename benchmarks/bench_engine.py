@@ -20,7 +20,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from calendars import CalendarRegistry  # noqa: E402
-from engine import admin, services  # noqa: E402
+from engine import admin, workflow  # noqa: E402
 from engine.actors import load_actor  # noqa: E402
 from engine.db import make_engine, normalise_url  # noqa: E402
 from engine.migrate import upgrade  # noqa: E402
@@ -30,8 +30,14 @@ APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_
              "phone": "13800138000"}
 
 
-def fake_hooks():
-    return {"audit": lambda ctx, letter: [], "render": lambda ctx, letter: (b"%PDF-bench", "bench")}
+class FakeLetters:
+    """The letter port without the PDF (letters are measured separately)."""
+
+    def audit(self, case, letter, registry):
+        return []
+
+    def render(self, agency, letter):
+        return b"%PDF-bench", "bench"
 
 
 def run(url: str, apps: int, label: str) -> None:
@@ -50,7 +56,7 @@ def run(url: str, apps: int, label: str) -> None:
         del gov
     with Session(engine) as s:
         clerk, head = load_actor(s, users["clerk"]), load_actor(s, users["head"])
-    hooks = fake_hooks()
+    letters = FakeLetters()
     steps = [(clerk, "start_review", {}), (clerk, "accept", {}),
              (clerk, "decide", {"outcome": "needs_creation", "details": {"reasons": "需另行制作"}}),
              (head, "sign_off", {})]
@@ -58,7 +64,7 @@ def run(url: str, apps: int, label: str) -> None:
     ids = []
     for i in range(apps):
         with Session(engine, expire_on_commit=False) as s:
-            app, _ = services.register(s, clerk, agency_id, {
+            app, _ = workflow.register(s, clerk, agency_id, {
                 "applicant": APPLICANT, "channel": "email", "channel_facts": {"mail_received": "2026-03-02"},
                 "request_text": f"请公开第{i}项信息", "form_wanted": "electronic", "delivery_wanted": "email",
             }, today=TODAY, registry=registry)
@@ -69,7 +75,7 @@ def run(url: str, apps: int, label: str) -> None:
     for app_id in ids:
         for actor, event, inputs in steps:
             with Session(engine, expire_on_commit=False) as s:
-                services.fire(s, actor, app_id, event, inputs, today=TODAY, registry=registry, hooks=hooks)
+                workflow.fire(s, actor, app_id, event, inputs, today=TODAY, registry=registry, letters=letters)
             n += 1
     t_ev = time.perf_counter() - t0
     print(f"{label}: {apps} registrations in {t_reg:.2f} s ({apps / t_reg:.0f}/s); "

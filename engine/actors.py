@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from .errors import NotFound
-from .models import Agency, RoleGrant, User
+from .errors import Forbidden, NotFound
+from .models import ROLE_ZH, Agency, RoleGrant, User
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,16 @@ def load_actor(session: Session, user_id: int) -> Actor:
     grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)).all()
     return Actor(user.id, user.display_name, frozenset((g.agency_id, g.role) for g in grants),
                  platform_admin=user.platform_admin)
+
+
+ROLE_ORDER = ("system", "clerk", "head", "secrecy_reviewer", "legal", "supervisor", "admin")
+
+
+def pick_role(actor: Actor, agency: Agency, allowed: frozenset[str], event_label: str) -> str:
+    """The role an actor acts in for an event: the first of the event's roles the actor holds here."""
+    held = actor.roles_in(agency)
+    for role in ROLE_ORDER:
+        if role in held and role in allowed:
+            return role
+    need = "或".join(ROLE_ZH.get(r, r) for r in sorted(allowed))
+    raise Forbidden(f"“{event_label}”须由{need}办理，当前用户在本机关没有该角色")

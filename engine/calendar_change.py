@@ -15,9 +15,13 @@ from .alerting.sweep import insert_alerts
 from .calendar_registry import SharedCalendars
 from .db import begin_write, is_postgres
 from .models import Agency, Application, CalendarSchedule, Letter
-from .services.extension import promise_new_due
-from .services.pipeline import Ctx, bump_version, record_event, refresh_clock_cache, snapshot
+from .case import Act
+from .case_repository import case_of
+from .change import Change
+from .services.catalog import RECOMPUTE_DEADLINE
+from .services.extension import promised_due
 from .states import OPEN_STATES
+from .unit_of_work import commit_event
 
 
 def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today: date,
@@ -37,23 +41,24 @@ def recompute_open_deadlines(session: Session, registry: CalendarRegistry, today
         stmt = stmt.with_for_update()  # SQLite: the writing transaction holds the database lock
     actor, now = Actor.system(), datetime.now(timezone.utc)
     held = held_extension_notices(session)
+    act = Act(actor, "system", today, now, registry)
     for app in session.exec(stmt).all():
+        case = case_of(session, app, agencies[app.agency_id])
         before = (app.due_date, app.due_provisional, app.clock_state)
-        ctx = Ctx(session, actor, "system", app, agencies[app.agency_id], today, now, registry, {})
-        snap = snapshot(app)
-        refresh_clock_cache(ctx)
-        after = (app.due_date, app.due_provisional, app.clock_state)
-        notices = [x.id for x in held.get(app.id, []) if promise_new_due(ctx, x)]
-        if notices:
-            ctx.notes["extension_notices"] = notices  # the date it promises, now certain (or still held)
-        if after == before and not notices:
+        view = case.clock(act)
+        after = (view.computed.due, view.computed.provisional, view.state)
+        change = Change(reason="放假安排更新后重新计算期限")
+        for notice in held.get(app.id, []):  # the date it promises, now certain (or still held)
+            data = {**notice.data, **promised_due(case, act)}
+            if data != notice.data:
+                change.set(notice, data=data)
+                change.notes.setdefault("extension_notices", []).append(notice.id)
+        if after == before and not change.updates:
             continue
-        bump_version(app)
-        ctx.reason = "放假安排更新后重新计算期限"
-        ctx.notes["deadline"] = {"before": str(before[0]), "after": str(after[0]),
+        change.note("deadline", {"before": str(before[0]), "after": str(after[0]),
                                  "provisional_before": before[1], "provisional_after": after[1],
-                                 **({"calendar": cause} if cause else {})}
-        record_event(ctx, "recompute_deadline", app.status, app.status, {}, snap)
+                                 **({"calendar": cause} if cause else {})})
+        commit_event(session, case, act, RECOMPUTE_DEADLINE, change, {}, None)
         changed.append({"application_id": app.id, "number": app.number, "agency_id": app.agency_id,
                         "before": before[0], "after": after[0], "provisional": after[1]})
         alerts.append({"key": f"{app.id}:deadline_changed:{after[0]}:{after[1]}", "kind": "deadline_changed",

@@ -21,6 +21,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
@@ -29,13 +30,17 @@ from calendars import CalendarRegistry
 from sqlalchemy import exists
 
 from . import machine
+from .actors import Actor
 from .app_clock import answer_clock
 from .audit_chain import event_hash, genesis, issue_record, letter_content_hash, utc_text
 from .documents.integrity import blob_findings
 from .models import (Agency, Applicant, ApplicantDetails, Application, CalendarSchedule, Consultation, Event,
                      FeeAssessment, Letter, NumberSeries)
-from .services.pipeline import snapshot
-from .states import EVENTS, RECORD_EVENTS
+from .case import Act
+from .case_repository import case_of
+from .services.catalog import EVENT_LABELS as EVENTS
+from .services.catalog import RECORD_EVENTS
+from .unit_of_work import snapshot
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,8 @@ def _note_letters(n: str, events: list[Event], found: _LetterEvents) -> None:
 
 def _check_application(session: Session, app: Application, agency: Agency, registry: CalendarRegistry,
                        today, found: _LetterEvents) -> Iterator[Violation]:
-    events = session.exec(select(Event).where(Event.application_id == app.id).order_by(Event.seq)).all()
+    case = case_of(session, app, agency)
+    events = case.history.events()
     n = app.number
     yield from _check_chain(n, app, events)
     _note_letters(n, events, found)
@@ -120,9 +126,7 @@ def _check_application(session: Session, app: Application, agency: Agency, regis
             continue  # derived; checked against a fresh computation below
         if replay.get(key) != value:
             yield Violation(n, "重放", f"字段 {key} 重放值 {replay.get(key)!r} 与记录值 {value!r} 不符")
-    consultations = list(session.exec(select(Consultation).where(Consultation.application_id == app.id)).all())
-    fees = list(session.exec(select(FeeAssessment).where(FeeAssessment.application_id == app.id)).all())
-    view = answer_clock(registry, app, agency, consultations, fees, today)
+    view = case.clock(Act(Actor.system(), "system", today, datetime.now(timezone.utc), registry))
     if view.computed.due != app.due_date or view.state != app.clock_state:
         yield Violation(n, "期限", f"缓存的期限 {app.due_date}/{app.clock_state} 与重新计算的 "
                                   f"{view.computed.due}/{view.state} 不一致")

@@ -1,10 +1,15 @@
 """``ogi demo``: a demo agency with its competent department, a user for every role, and ~30
 applications in every state — including overdue, paused and extended ones — dated around today.
 
-Letters are issued through the hooks the caller passes (the CLI passes the real renderer and audit).
+Letters are issued through the letter port the caller passes (the CLI passes the real renderer and audit).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .unit_of_work import LetterPort
 
 import secrets
 from collections.abc import Callable
@@ -15,7 +20,7 @@ from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
 
-from . import admin, services
+from . import admin, workflow
 from .actors import Actor, load_actor
 from .models import Agency, Letter
 from .passwords import check_password_policy
@@ -63,7 +68,7 @@ DETAILS = {
 class Demo:
     session_factory: Callable[[], Session]
     registry: CalendarRegistry
-    hooks: dict
+    letters: LetterPort | None
     today: date
     users: dict[str, int] = field(default_factory=dict)
     agency_id: int = 0
@@ -94,7 +99,7 @@ class Demo:
         fact = {"online": "confirmed", "email": "mail_received", "post_signed": "signed_for"}[channel]
         received = self.wd(k)
         with self.session_factory() as s:
-            app, _ = services.register(s, self.actor("clerk1"), self.agency_id, {
+            app, _ = workflow.register(s, self.actor("clerk1"), self.agency_id, {
                 "applicant": person, "channel": channel, "channel_facts": {fact: received.isoformat()},
                 "request_text": text, "form_wanted": "electronic", "delivery_wanted": "email",
             }, today=received, registry=self.registry)
@@ -103,8 +108,8 @@ class Demo:
     def fire(self, who: str, app_id: int, event: str, k: int, inputs: dict | None = None):
         actor = Actor.system() if who == "system" else self.actor(who)
         with self.session_factory() as s:
-            services.fire(s, actor, app_id, event, inputs or {}, today=self.wd(k), registry=self.registry,
-                          hooks=self.hooks)
+            workflow.fire(s, actor, app_id, event, inputs or {}, today=self.wd(k), registry=self.registry,
+                          letters=self.letters)
 
     def handling(self, k: int, clerk: str = "clerk1") -> int:
         app_id = self.register(k)
@@ -144,13 +149,13 @@ class Demo:
                     "tracking_number": f"EMS10{app_id:04d}{x.id:04d}CN"})
 
 
-def create_demo(session_factory: Callable[[], Session], registry: CalendarRegistry, hooks: dict, today: date,
+def create_demo(session_factory: Callable[[], Session], registry: CalendarRegistry, letters: LetterPort | None, today: date,
                 password: str | None = None) -> dict[str, str]:
     """Create the demo; returns username → password (random unless one is given)."""
     if password is not None:  # refused before anything is written
         for username, *_ in USERS:
             check_password_policy(password, username)
-    demo = Demo(session_factory, registry, hooks, today)
+    demo = Demo(session_factory, registry, letters, today)
     passwords: dict[str, str] = {}
     with session_factory() as s:
         gov = admin.create_agency(s, code="SZF", name="示例市人民政府办公室", review_body="示例省人民政府",

@@ -1,4 +1,5 @@
-"""The state machine (library: transitions) — which event may move an application from where to where.
+"""The state machine (library: transitions) — which event may move an application from where to where,
+as the events declare it (``EventDef.moves``).
 
 One ``Machine`` per thread holds the structure; an application is attached as a small adapter
 (``StateHolder``) for the duration of one event (``add_model``/``remove_model``), because an ORM row
@@ -15,60 +16,24 @@ from functools import lru_cache
 
 from transitions import Machine, MachineError
 
-from .states import OPEN_STATES, STATES
+from .services.catalog import EVENTS
+from .states import STATES
 
-ANY_OPEN = list(OPEN_STATES)
 
-# (event, sources, dest) — dest "=" keeps the state. Conditional destinations list several rows; the
-# first whose condition (a flag on the holder) holds wins.
-TRANSITIONS: list[dict] = [
-    {"trigger": "start_review", "source": "registered", "dest": "reviewing"},
-    {"trigger": "split", "source": "reviewing", "dest": "="},
-    {"trigger": "request_correction", "source": "reviewing", "dest": "awaiting_correction"},
-    {"trigger": "receive_correction", "source": "awaiting_correction", "dest": "reviewing"},
-    {"trigger": "correction_lapsed", "source": "awaiting_correction", "dest": "closed"},
-    {"trigger": "accept", "source": "reviewing", "dest": "handling"},
-    {"trigger": "ask_reasons", "source": ["reviewing", "handling"], "dest": "awaiting_reasons"},
-    {"trigger": "accept_reasons", "source": "awaiting_reasons", "dest": "handling"},
-    {"trigger": "reject_reasons", "source": "awaiting_reasons", "dest": "reply_drafting"},
-    {"trigger": "start_consultation", "source": ["handling", "consulting"], "dest": "consulting"},
-    {"trigger": "record_consultation_receipt", "source": "consulting", "dest": "="},
-    {"trigger": "record_consultation_reply", "source": "consulting", "dest": "consulting",
-     "conditions": "consultations_remain"},
-    {"trigger": "record_consultation_reply", "source": "consulting", "dest": "handling"},
-    {"trigger": "consultation_lapsed", "source": "consulting", "dest": "consulting",
-     "conditions": "consultations_remain"},
-    {"trigger": "consultation_lapsed", "source": "consulting", "dest": "handling"},
-    {"trigger": "propose_fee", "source": "handling", "dest": "awaiting_fee_approval"},
-    {"trigger": "approve_fee", "source": "awaiting_fee_approval", "dest": "awaiting_payment"},
-    {"trigger": "reject_fee", "source": ["awaiting_fee_approval", "awaiting_payment"], "dest": "handling"},
-    {"trigger": "waive_fee", "source": ["awaiting_fee_approval", "awaiting_payment"], "dest": "handling"},
-    {"trigger": "record_payment", "source": "awaiting_payment", "dest": "handling"},
-    {"trigger": "payment_lapsed", "source": "awaiting_payment", "dest": "closed"},
-    # The head's justified exception to a lapsed period: before the lapse or after it closed the case.
-    {"trigger": "excuse_late_correction", "source": ["awaiting_correction", "closed"], "dest": "reviewing"},
-    {"trigger": "excuse_late_payment", "source": ["awaiting_payment", "closed"], "dest": "handling"},
-    {"trigger": "request_extension", "source": ANY_OPEN, "dest": "="},
-    {"trigger": "extend", "source": ANY_OPEN, "dest": "="},
-    # From reply_drafting: the clerk changes the decision (e.g. after a legal send-back); the old draft is
-    # voided and a releasing decision goes through the secrecy review again.
-    {"trigger": "decide", "source": ["reviewing", "handling", "reply_drafting"], "dest": "secrecy_review",
-     "conditions": "releases_information"},
-    {"trigger": "decide", "source": ["reviewing", "handling", "reply_drafting"], "dest": "reply_drafting"},
-    {"trigger": "pass_secrecy_review", "source": "secrecy_review", "dest": "reply_drafting"},
-    {"trigger": "fail_secrecy_review", "source": "secrecy_review", "dest": "handling"},
-    # A record event that moves: an edit of a releasing reply draft after the secrecy review voids that
-    # review, the case goes back to it (otherwise edit_letter keeps the state, like every record event).
-    {"trigger": "edit_letter", "source": "reply_drafting", "dest": "secrecy_review",
-     "conditions": "secrecy_review_voided"},
-    {"trigger": "legal_review", "source": ["reply_drafting", "replied"], "dest": "="},  # replied: a re-issued reply
-    {"trigger": "sign_off", "source": "reply_drafting", "dest": "replied"},
-    # Service is recorded for notices while open too (the correction and payment periods start there).
-    {"trigger": "record_service", "source": [*ANY_OPEN, "replied", "closed"], "dest": "="},
-    {"trigger": "withdraw", "source": ANY_OPEN, "dest": "closed"},
-    {"trigger": "archive", "source": ["replied", "closed"], "dest": "archived"},
-    {"trigger": "reopen", "source": ["replied", "archived"], "dest": "handling"},
-]
+def transition_table() -> list[dict]:
+    """The ``transitions`` table, read from the events' declarations (``EventDef.moves``): one row per
+    move; where an event has several moves from a state, the first whose condition holds wins."""
+    rows = []
+    for event in EVENTS.values():
+        for m in event.moves:
+            row = {"trigger": event.name, "source": list(m.sources), "dest": m.dest}
+            if m.when:
+                row["conditions"] = m.when
+            rows.append(row)
+    return rows
+
+
+TRANSITIONS: list[dict] = transition_table()
 EVENT_NAMES = sorted({t["trigger"] for t in TRANSITIONS})
 
 

@@ -35,10 +35,11 @@ from .models.applicant import normalised_id_number
 from .models.user import ROLE_ZH
 from .outcomes import OUTCOMES
 from .services.applicants import masked
-from .states import EVENTS, OPEN_STATES, STATES
+from .services.catalog import EVENT_LABELS as EVENTS
+from .states import OPEN_STATES, STATES
 
 if TYPE_CHECKING:
-    from .services.pipeline import FireResult
+    from .workflow import FireResult
 
 
 def visible_agency_ids(session: Session, actor: Actor) -> set[int]:
@@ -273,7 +274,7 @@ def event_result(result: "FireResult", registry: CalendarRegistry, today: date) 
 
 
 def letter_summary(x: Letter) -> dict:
-    from .services.letters_due import LETTER_TYPES
+    from .letter_data import LETTER_TYPES
 
     return {"id": x.id, "type": x.type, "type_label": LETTER_TYPES.get(x.type, x.type), "outcome": x.outcome,
             "status": x.status, "number": x.number, "addressee": x.addressee, "issued_on": _iso(x.issued_on),

@@ -10,12 +10,11 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
-
 from calendars import CalendarNotAvailable, CalendarRegistry
 from engine.app_clock import correction_notice_deadline
 from engine.fees import item_rule_from, per_item, per_volume, volume_rule_from
-from engine.models import Agency, Application, Consultation, Event, FeeAssessment, Letter, ServiceRecord
+from engine.case import Case
+from engine.models import Letter
 from engine.outcomes import GROUNDS, OUTCOMES, requires_review_first
 
 from .legal import REMEDY_SUBJECT, remedy_paragraph, remedy_problems
@@ -54,29 +53,6 @@ class Finding:
 def finding(check: str, ok: bool, message: str = "", letter: Letter | None = None, **details) -> Finding:
     label, severity = CHECKS[check]
     return Finding(check, severity, ok, message if not ok else "", letter.id if letter else None, label, details)
-
-
-@dataclass
-class Case:
-    app: Application
-    agency: Agency
-    events: list[Event]
-    consultations: list[Consultation]
-    fees: list[FeeAssessment]
-    letters: list[Letter]
-    services: list[ServiceRecord]
-    registry: CalendarRegistry
-
-
-def load_case(session: Session, app: Application, registry: CalendarRegistry) -> Case:
-    aid = app.id
-
-    def rows(model, order):
-        return list(session.exec(select(model).where(model.application_id == aid).order_by(order)).all())
-
-    return Case(app, session.get(Agency, app.agency_id), rows(Event, Event.seq),
-                rows(Consultation, Consultation.id), rows(FeeAssessment, FeeAssessment.id),
-                rows(Letter, Letter.id), rows(ServiceRecord, ServiceRecord.id), registry)
 
 
 # -- checks on one reply letter -------------------------------------------------------------------------
@@ -159,11 +135,11 @@ def check_tamper(letter: Letter) -> Finding:
     return finding("tamper", ok, f"文书 {letter.number} 的存档 PDF 与 SHA-256 不符，可能被篡改", letter)
 
 
-def check_on_time(letter: Letter, case: Case) -> Finding:
+def check_on_time(letter: Letter, case: Case, registry: CalendarRegistry) -> Finding:
     due, issued = letter.data.get("due_date"), letter.data.get("issue_date")
     if not due or not issued or issued <= due:
         return finding("on_time", True, letter=letter)
-    cal = case.registry.calendar(case.agency.region, provisional=True)
+    cal = registry.calendar(case.agency.region, provisional=True)
     late = cal.working_days_between(date.fromisoformat(due), date.fromisoformat(issued))
     return finding("on_time", False, f"逾期{late}个工作日作出（期限{due}，作出{issued}）", letter, late_by=late)
 
@@ -175,7 +151,7 @@ def check_extension(case: Case) -> Finding:
     problems = []
     total = 0
     requests = {}
-    for e in case.events:
+    for e in case.history.events():
         if e.name == "request_extension":
             requests["by"] = e.actor_id
         if e.name == "extend":
@@ -186,7 +162,7 @@ def check_extension(case: Case) -> Finding:
             if ext.get("requested_by") == e.actor_id:
                 problems.append("延期由申请人本人批准")
             old_due = ext.get("old_due")
-            notices = [x for x in case.letters if x.type == "extension_notice" and x.status == "issued"]
+            notices = [x for x in case.letters() if x.type == "extension_notice" and x.status == "issued"]
             if old_due and not any(x.issued_on and x.issued_on.isoformat() <= old_due for x in notices):
                 problems.append(f"延期答复告知书未在原期限{old_due}前发出")
     if total > 20:
@@ -194,14 +170,14 @@ def check_extension(case: Case) -> Finding:
     return finding("extension", not problems, "；".join(dict.fromkeys(problems)))
 
 
-def check_correction(case: Case) -> Finding:
-    asks = [e for e in case.events if e.name == "request_correction"]
+def check_correction(case: Case, registry: CalendarRegistry) -> Finding:
+    asks = [e for e in case.history.events() if e.name == "request_correction"]
     problems = []
     if len(asks) > 1:
         problems.append("补正告知超过一次")
     if asks:
         try:
-            last = correction_notice_deadline(case.registry, case.app, case.agency)
+            last = correction_notice_deadline(registry, case.app, case.agency)
             if asks[0].effective_date and asks[0].effective_date > last.isoformat():
                 problems.append(f"补正告知晚于{last}（收到申请之日起7个工作日）")
         except CalendarNotAvailable:
@@ -211,14 +187,14 @@ def check_correction(case: Case) -> Finding:
 
 def check_third_party(case: Case) -> Finding:
     problems = []
-    third = [c for c in case.consultations if c.kind == "third_party"]
+    third = [c for c in case.consultations() if c.kind == "third_party"]
     for c in third:
-        letters = [x for x in case.letters if x.type == "third_party_consultation" and x.data.get("consultation_id") == c.id]
+        letters = [x for x in case.letters() if x.type == "third_party_consultation" and x.data.get("consultation_id") == c.id]
         if not any(x.status == "issued" for x in letters):
             problems.append(f"向{c.party}征求意见未出具书面征询书")
     objecting = [c for c in third if c.result == "objection"]
     if objecting and case.app.outcome in ("provide", "partial"):
-        notices = [x for x in case.letters if x.type == "third_party_disclosure_notice" and x.status == "issued"]
+        notices = [x for x in case.letters() if x.type == "third_party_disclosure_notice" and x.status == "issued"]
         if not notices:
             problems.append("第三方不同意公开而决定公开的，未书面告知第三方")
     return finding("third_party", not problems, "；".join(problems))
@@ -226,18 +202,18 @@ def check_third_party(case: Case) -> Finding:
 
 def check_fee(case: Case) -> Finding:
     problems = []
-    charged = [f for f in case.fees if f.status not in ("rejected", "waived")]
+    charged = [f for f in case.fees() if f.status not in ("rejected", "waived")]
     if len({f.method for f in charged}) > 1:
         problems.append("同一申请按件和按量同时计收")
-    for f in case.fees:
+    for f in case.fees():
         rule = (f.basis or {}).get("rule")  # the bands the assessment was made under
         quote = per_item(f.units, item_rule_from(rule)) if f.method == "per_item" else \
             per_volume(f.units, volume_rule_from(rule))
         if quote.amount_fen != f.amount_fen:
             problems.append(f"收费金额 {f.amount_fen / 100:.2f} 元与分档计算 {quote.amount} 元不符")
-    for x in case.letters:
+    for x in case.letters():
         if x.type == "fee_notice" and x.status == "issued":
-            fee = next((f for f in case.fees if f.id == x.data.get("fee_id")), None)
+            fee = next((f for f in case.fees() if f.id == x.data.get("fee_id")), None)
             if fee is None or fee.approved_on is None or (x.issued_on and x.issued_on < fee.approved_on):
                 problems.append("收费通知书在核准之前发出")
     return finding("fee", not problems, "；".join(dict.fromkeys(problems)))
@@ -245,10 +221,10 @@ def check_fee(case: Case) -> Finding:
 
 def check_service(case: Case) -> Finding:
     served = {}
-    for r in case.services:
+    for r in case.service_records():
         served.setdefault(r.letter_id, []).append(r)
     missing = []
-    for x in case.letters:
+    for x in case.letters():
         if x.status != "issued":
             continue
         records = served.get(x.id, [])
@@ -257,7 +233,7 @@ def check_service(case: Case) -> Finding:
     return finding("service", not missing, "未登记送达或缺少凭证：" + "、".join(missing))
 
 
-def audit_letter(letter: Letter, case: Case) -> list[Finding]:
+def audit_letter(letter: Letter, case: Case, registry: CalendarRegistry) -> list[Finding]:
     """Checks on one letter: all of them for a reply, the integrity check for a notice."""
     if letter.type != "reply":
         findings = [check_tamper(letter)]
@@ -267,17 +243,17 @@ def audit_letter(letter: Letter, case: Case) -> list[Finding]:
             findings.append(finding("required_elements", False, "缺少文号", letter))
         return findings
     return [check_required(letter), check_basis(letter), check_details(letter), check_remedy(letter),
-            check_tamper(letter), check_on_time(letter, case)]
+            check_tamper(letter), check_on_time(letter, case, registry)]
 
 
-def audit_case(case: Case) -> list[Finding]:
+def audit_case(case: Case, registry: CalendarRegistry) -> list[Finding]:
     """Every check for an application: each issued or drafted reply, and the procedure."""
     out: list[Finding] = []
-    for letter in case.letters:
+    for letter in case.letters():
         if letter.status == "void":
             continue
-        out.extend(audit_letter(letter, case))
-    out += [check_extension(case), check_correction(case), check_third_party(case), check_fee(case),
+        out.extend(audit_letter(letter, case, registry))
+    out += [check_extension(case), check_correction(case, registry), check_third_party(case), check_fee(case),
             check_service(case)]
     return out
 

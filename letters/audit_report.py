@@ -12,7 +12,9 @@ from calendars import CalendarRegistry
 from engine.models import Application, Letter, ReviewCase
 from engine.outcomes import GROUNDS
 
-from .audit import CHECKS, audit_case, load_case
+from engine.case_repository import case_of
+
+from .audit import CHECKS, audit_case
 
 
 def audit_report(session: Session, agency_ids: list[int], start: date, end: date, registry: CalendarRegistry) -> dict:
@@ -26,14 +28,14 @@ def audit_report(session: Session, agency_ids: list[int], start: date, end: date
     replies = 0
     for app_id in app_ids:
         app = session.get(Application, app_id)
-        case = load_case(session, app, registry)
-        for f in audit_case(case):
+        case = case_of(session, app)
+        for f in audit_case(case, registry):
             checked[f.check] += 1
             if not f.ok:
-                letter = next((x for x in case.letters if x.id == f.letter_id), None)
+                letter = next((x for x in case.letters() if x.id == f.letter_id), None)
                 failures[f.check].append({"application": app.number, "application_id": app.id,
                                           "letter": letter.number if letter else None, "message": f.message})
-        for x in case.letters:
+        for x in case.letters():
             if x.type == "reply" and x.status == "issued" and start <= x.issued_on <= end:
                 replies += 1
                 ground = (x.data.get("decision") or {}).get("ground")

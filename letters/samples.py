@@ -13,13 +13,13 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from calendars import CalendarRegistry
-from engine import admin, services
+from engine import admin, workflow
 from engine.actors import Actor, load_actor
 from engine.db import make_engine
 from engine.migrate import upgrade
 from engine.models import Consultation, Letter
 
-from .hooks import make_hooks
+from .hooks import LetterDesk
 
 D = date.fromisoformat
 APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
@@ -56,7 +56,7 @@ class SampleWorld:
         upgrade(url)
         self.engine = make_engine(url)
         self.registry = CalendarRegistry()
-        self.hooks = make_hooks()
+        self.desk = LetterDesk()
         self.users: dict[str, int] = {}
         with Session(self.engine) as s:
             gov = admin.create_agency(s, code="SZF", name="示例市人民政府办公室")
@@ -79,7 +79,7 @@ class SampleWorld:
     def register(self, received: str, text: str, applicant: dict | None = None, channel: str = "post_signed") -> int:
         fact = {"post_signed": "signed_for", "email": "mail_received", "online": "confirmed"}[channel]
         with Session(self.engine, expire_on_commit=False) as s:
-            app, _ = services.register(s, self.actor("clerk"), self.agency_id, {
+            app, _ = workflow.register(s, self.actor("clerk"), self.agency_id, {
                 "applicant": applicant or APPLICANT, "channel": channel, "channel_facts": {fact: received},
                 "request_text": text, "form_wanted": "electronic", "delivery_wanted": "email",
             }, today=D(received), registry=self.registry)
@@ -88,8 +88,8 @@ class SampleWorld:
     def fire(self, who: str, app_id: int, event: str, inputs: dict | None = None, today: str = "2026-03-04"):
         actor = Actor.system() if who == "system" else self.actor(who)
         with Session(self.engine, expire_on_commit=False) as s:
-            return services.fire(s, actor, app_id, event, inputs or {}, today=D(today), registry=self.registry,
-                                 hooks=self.hooks).application
+            return workflow.fire(s, actor, app_id, event, inputs or {}, today=D(today), registry=self.registry,
+                                 letters=self.desk).application
 
     def letters(self, app_id: int, type_: str) -> list[Letter]:
         with Session(self.engine) as s:

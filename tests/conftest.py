@@ -148,3 +148,9 @@ def pg_db(pg_url):
     _truncate_all(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_path(sqlite_template) -> Path:
+    """The migrated template itself, for tests that make many databases (hypothesis examples)."""
+    return sqlite_template

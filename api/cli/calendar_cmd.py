@@ -88,7 +88,7 @@ def import_(
     from engine.calendar_import import check_schedule, import_schedule
     from engine.calendar_registry import configured_engine
     from engine.db import new_session
-    from engine.services import local_today
+    from engine.case import local_today
 
     if configured_engine() is None:
         _database_missing()
@@ -149,7 +149,7 @@ def load_legacy_files(folder: Path) -> list:
     """``engine.calendar_import.migrate_files`` for the configured database (also run by ``ogi db upgrade``)."""
     from engine.calendar_import import migrate_files as migrate
     from engine.db import new_session
-    from engine.services import local_today
+    from engine.case import local_today
 
     with new_session() as session:
         return migrate(session, command_line_actor(), folder, today=local_today())

@@ -10,7 +10,7 @@ def check() -> None:
     from engine.calendar_registry import get_registry
     from engine.check import run_checks
     from engine.db import new_session
-    from engine.services import local_today
+    from engine.case import local_today
 
     with new_session() as session:
         problems = run_checks(session, get_registry(), local_today())

@@ -19,10 +19,10 @@ def demo(
     from engine.demo import USERS, create_demo
     from engine.errors import DomainError
     from engine.models import Agency
-    from engine.services import local_today
+    from engine.case import local_today
     from engine.settings import get_settings
     from engine.models.user import ROLE_ZH
-    from letters.hooks import make_hooks
+    from letters.hooks import LetterDesk
 
     from .output import fail
 
@@ -36,7 +36,7 @@ def demo(
         raise typer.Exit(2)
     settings = get_settings()
     try:
-        passwords = create_demo(new_session, get_registry(), make_hooks(settings.letter_template_dir), local_today(),
+        passwords = create_demo(new_session, get_registry(), LetterDesk(settings.letter_template_dir), local_today(),
                                 password=password)
     except DomainError as exc:  # a weak --password: refused before anything is written
         fail(f"演示密码不符合要求：{exc.message}")

@@ -77,7 +77,7 @@ def freeze(
     from engine.db import new_session
     from engine.errors import DomainError
     from engine.reports.frozen import freeze_year
-    from engine.services import local_today
+    from engine.case import local_today
 
     from .calendar_cmd import command_line_actor
 

@@ -17,9 +17,9 @@ def scheduler() -> None:
     from engine.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    from letters.hooks import make_hooks
+    from letters.hooks import LetterDesk
 
-    service = SchedulerService(hooks=make_hooks(get_settings().letter_template_dir))
+    service = SchedulerService(letters=LetterDesk(get_settings().letter_template_dir))
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
@@ -40,9 +40,9 @@ def sweep(
     from engine.db import new_session
     from engine.deadline import parse_date
     from engine.errors import InputError
-    from engine.services import local_today
+    from engine.case import local_today
     from engine.settings import get_settings
-    from letters.hooks import make_hooks
+    from letters.hooks import LetterDesk
 
     from .output import fail
 
@@ -52,7 +52,7 @@ def sweep(
         day = parse_date(today, "today") if today else local_today()
     except InputError as exc:
         fail(exc.message)
-    report = run_sweep(new_session, get_registry(), day, make_hooks(get_settings().letter_template_dir))
+    report = run_sweep(new_session, get_registry(), day, LetterDesk(get_settings().letter_template_dir))
     with new_session() as s:
         result = deliver_pending(s, get_settings())
     typer.echo(f"扫描完成：{report}；投递成功 {result['sent']}，待重试 {result['retry_later']}")

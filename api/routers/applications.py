@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from pydantic import ConfigDict, Field
 from sqlmodel import Session, select
 
-from engine import queries, services
+from engine import queries, workflow
+from engine.services.catalog import EVENTS
 from engine.db import new_session
 from engine.errors import Conflict, InputError, NotFound
 from engine.models import Agency
@@ -18,7 +19,7 @@ from engine.services.intake import RegisterIn
 from engine.validation import CleanModel
 
 from ..deps import Principal, current, get_session, registry, today
-from ..hooks import engine_hooks
+from ..hooks import letter_desk
 from ..responses import FastJSON
 
 router = APIRouter(tags=["申请"])
@@ -31,29 +32,8 @@ REGISTER_EXAMPLE = {
     "request_text": "请公开2025年度道路运输行政许可办理情况统计", "form_wanted": "electronic", "delivery_wanted": "email",
 }
 
-EVENT_EXAMPLES = {
-    "start_review": {}, "accept": {},
-    "request_correction": {"items": ["请写明所需文件的名称或文号"], "period_days": 15},
-    "receive_correction": {"channel": "email", "channel_facts": {"mail_received": "2026-11-20"}},
-    "start_consultation": {"kind": "third_party", "party": "某某有限公司"},
-    "record_consultation_receipt": {"consultation_id": 1, "party_received_on": "2026-11-20"},
-    "record_consultation_reply": {"consultation_id": 1, "result": "consent", "received_on": "2026-11-25"},
-    "propose_fee": {"method": "per_volume", "pages": 250},
-    "approve_fee": {"approved_amount": "4700"},
-    "record_payment": {"amount": "4700", "receipt_number": "财政票据 No.0012345", "paid_on": "2026-11-25"},
-    "excuse_late_correction": {"channel": "email", "channel_facts": {"mail_received": "2026-11-20"},
-                               "reason": "申请人住院治疗，提交了医院证明"},
-    "excuse_late_payment": {"amount": "4700", "receipt_number": "财政票据 No.0012346", "paid_on": "2026-11-25",
-                            "reason": "银行系统故障致汇款延迟，有银行证明"},
-    "request_extension": {"days": 20, "reason": "需调取档案"},
-    "decide": {"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
-                                                   "searched_by": "李明", "searched_on": "2026-11-20"}},
-    "edit_letter": {"letter_id": 1, "details": {"reasons": "需对多个系统的原始记录汇总分析"}},
-    "pass_secrecy_review": {"notes": "不涉密"}, "legal_review": {"approve": True},
-    "sign_off": {}, "record_service": {"letter_id": 1, "method": "email", "served_on": "2026-11-25", "proof": "邮件回执"},
-    "withdraw": {"withdrawn_on": "2026-11-20"}, "archive": {},
-    "reopen": {"decision_reference": "示府复决〔2026〕8号", "new_due": "2026-12-31", "reason": "复议决定责令重新答复"},
-}
+# Every event's example body, from its declaration (EventDef.example).
+EVENT_EXAMPLES = {name: e.example for name, e in EVENTS.items() if e.decide is not None}
 
 
 class RegisterBody(RegisterIn):
@@ -96,7 +76,7 @@ def _agency_for(session: Session, p: Principal, code: str | None) -> int:
 def register(body: RegisterBody, response: Response, p: Principal = Depends(current),
              session: Session = Depends(get_session), reg=Depends(registry), day: date = Depends(today)) -> dict:
     agency_id = _agency_for(session, p, body.agency_code)
-    app, signals = services.register(session, p.actor, agency_id, body.model_dump(exclude={"agency_code"}),
+    app, signals = workflow.register(session, p.actor, agency_id, body.model_dump(exclude={"agency_code"}),
                                      today=day, registry=reg)
     detail = queries.application_detail(session, p.actor, app.id, reg, day)
     response.headers["ETag"] = etag(app.version, app.id)
@@ -146,7 +126,7 @@ def detail(app_id: AppId, response: Response, explain: bool = False, p: Principa
             description="当前用户现在可以触发的事件，以及其余每个事件不可用的原因。")
 def actions(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
             reg=Depends(registry), day: date = Depends(today)) -> list[dict]:
-    return services.available_actions(session, p.actor, app_id, today=day, registry=reg)
+    return workflow.available_actions(session, p.actor, app_id, today=day, registry=reg)
 
 
 @router.post("/applications/{app_id}/events/{event}", summary="触发事件", response_model=dict,
@@ -168,8 +148,8 @@ def fire_event(
     version = expected_version(if_match, app_id)
     with new_session() as session:
         try:
-            result = services.fire(session, p.actor, app_id, event, body or {}, expected_version=version,
-                                   today=day, registry=reg, hooks=engine_hooks())
+            result = workflow.fire(session, p.actor, app_id, event, body or {}, expected_version=version,
+                                   today=day, registry=reg, letters=letter_desk())
         except Conflict as exc:
             exc.current = queries.summary(*_app_and_applicant(session, app_id), None)
             raise
@@ -188,10 +168,11 @@ def _app_and_applicant(session: Session, app_id: int):
             description="本申请全部答复书和程序的审核项，每项含严重程度（blocking/warning）与结论。")
 def audit(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
           reg=Depends(registry)) -> list[dict]:
-    from letters.audit import audit_case, load_case
+    from engine.case_repository import case_of
+    from letters.audit import audit_case
 
     app, _ = queries.get_visible(session, p.actor, app_id)
-    return [f.as_dict() for f in audit_case(load_case(session, app, reg))]
+    return [f.as_dict() for f in audit_case(case_of(session, app), reg)]
 
 
 class RevealBody(CleanModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ..deps import requires
 from ..deps import today as today_dep
-from engine.services import local_today
+from engine.case import local_today
 
 from engine.calendar_registry import get_registry
 from engine.calendar_view import year_view

@@ -12,13 +12,13 @@ from pydantic import ConfigDict, Field
 from sqlmodel import Session
 
 from engine.validation import CleanModel
-from engine import queries, services
+from engine import queries, workflow
 from engine.errors import Conflict, NotFound, Refused
 from engine.models import Letter
 from engine.settings import get_settings
 
 from ..deps import Principal, current, get_session, registry, today
-from ..hooks import engine_hooks
+from ..hooks import letter_desk
 from ..responses import attachment
 
 router = APIRouter(prefix="/letters", tags=["文书"])
@@ -36,11 +36,12 @@ def _visible(session: Session, p: Principal, letter_id: int) -> Letter:
 @router.get("/{letter_id}", summary="文书记录与审核结果")
 def get_letter(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session),
                reg=Depends(registry)) -> dict:
-    from letters.audit import audit_letter, load_case
+    from engine.case_repository import case_of
+    from letters.audit import audit_letter
 
     letter = _visible(session, p, letter_id)
     app, _ = queries.get_visible(session, p.actor, letter.application_id)
-    findings = [f.as_dict() for f in audit_letter(letter, load_case(session, app, reg))]
+    findings = [f.as_dict() for f in audit_letter(letter, case_of(session, app), reg)]
     return {**queries.letter_summary(letter), "data": letter.data, "audit": findings}
 
 
@@ -96,8 +97,8 @@ def archive_pdf(letter_id: LetterId, p: Principal = Depends(current), session: S
 
 
 def _fire(session: Session, p: Principal, letter: Letter, event: str, inputs: dict, reg, day: date) -> dict:
-    services.fire(session, p.actor, letter.application_id, event, {"letter_id": letter.id, **inputs}, today=day,
-                  registry=reg, hooks=engine_hooks())
+    workflow.fire(session, p.actor, letter.application_id, event, {"letter_id": letter.id, **inputs}, today=day,
+                  registry=reg, letters=letter_desk())
     session.refresh(letter)
     return queries.letter_summary(letter)
 

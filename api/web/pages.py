@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import func, select
 
-from engine import auth, queries, services
+from engine import auth, queries, workflow
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import DomainError, NotFound
@@ -22,10 +22,11 @@ from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
 from engine.outcomes import OUTCOMES
 from engine.receipt import CHANNELS
-from engine.services import local_today
+from engine.case import local_today
 from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
-from engine.states import EVENTS, OPEN_STATES, STATES
+from engine.services.catalog import EVENT_LABELS as EVENTS
+from engine.states import OPEN_STATES, STATES
 
 from ..client import client_address, user_agent
 from ..csrf import CSRF_HEADER
@@ -43,7 +44,7 @@ def local_time(value: str) -> str:
     """Stored UTC, shown in Asia/Shanghai (spec workflow.md: the audit trail's time)."""
     from datetime import datetime
 
-    from engine.services.pipeline import SHANGHAI
+    from engine.case import SHANGHAI
 
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
@@ -257,7 +258,7 @@ async def register(request: Request) -> Response:
                     from engine.errors import Forbidden
 
                     raise Forbidden("登记须由经办人办理")
-                app, _ = services.register(s, p.actor, agency_ids[0], data, today=local_today(), registry=get_registry())
+                app, _ = workflow.register(s, p.actor, agency_ids[0], data, today=local_today(), registry=get_registry())
             except DomainError as exc:
                 field = (exc.field or "").replace("applicant.", "a_").replace("channel_facts.", "fact_")
                 field = "fact_date" if field.startswith("fact_") else field
@@ -279,7 +280,7 @@ def application_page(request: Request, app_id: int) -> Response:
             return login_redirect(request)
         try:
             detail = queries.application_detail(s, p.actor, app_id, get_registry(), local_today(), with_explanation=True)
-            actions = services.available_actions(s, p.actor, app_id, today=local_today(), registry=get_registry())
+            actions = workflow.available_actions(s, p.actor, app_id, today=local_today(), registry=get_registry())
         except DomainError as exc:
             return render(request, "error.html", p, status=exc.status, message=exc.message)
         findings = _draft_findings(s, app_id)
@@ -291,17 +292,18 @@ def application_page(request: Request, app_id: int) -> Response:
 def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:
     """The legal audit of each draft reply, shown next to it before sign-off (blocking ones first)."""
     from engine.models import Letter
-    from letters.audit import audit_letter, load_case
+    from engine.case_repository import case_of
+    from letters.audit import audit_letter
 
     app = session.get(Application, app_id)
     drafts = session.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "reply",
                                                Letter.status == "draft")).all()
     if not drafts:
         return {}
-    case = load_case(session, app, get_registry())
+    case = case_of(session, app)
     out = {}
     for letter in drafts:
-        failed = [f.as_dict() for f in audit_letter(letter, case) if not f.ok]
+        failed = [f.as_dict() for f in audit_letter(letter, case, get_registry()) if not f.ok]
         out[letter.id] = sorted(failed, key=lambda f: f["severity"] != "blocking")
     return out
 
@@ -311,7 +313,7 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
     form = await request.form()
 
     def work():
-        from api.hooks import engine_hooks
+        from api.hooks import letter_desk
 
         with new_session() as s:
             p, refused = guarded(request, form, s)
@@ -320,8 +322,8 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
             version = form.get("version")
             try:
                 inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
-                services.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
-                              today=local_today(), registry=get_registry(), hooks=engine_hooks())
+                workflow.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
+                              today=local_today(), registry=get_registry(), letters=letter_desk())
             except DomainError as exc:
                 field = f"（{exc.field}）" if exc.field else ""
                 return with_msg(f"/applications/{app_id}?event={event}", f"{EVENTS.get(event, event)}未完成：{exc.message}{field}", bad=True)
@@ -335,7 +337,7 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
     form = await request.form()
 
     def work():
-        from api.hooks import engine_hooks
+        from api.hooks import letter_desk
         from engine.models import Letter
 
         with new_session() as s:
@@ -352,8 +354,8 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
             event = {"issue": "issue_letter", "void": "void_letter", "reissue": "reissue_letter"}[op]
             inputs = {"letter_id": letter_id, **({"reason": str(form.get("reason", ""))} if op == "void" else {})}
             try:
-                services.fire(s, p.actor, letter.application_id, event, inputs, today=local_today(), registry=get_registry(),
-                              hooks=engine_hooks())
+                workflow.fire(s, p.actor, letter.application_id, event, inputs, today=local_today(), registry=get_registry(),
+                              letters=letter_desk())
             except DomainError as exc:
                 return with_msg(f"/applications/{letter.application_id}", exc.message, bad=True)
             return with_msg(f"/applications/{letter.application_id}", f"已{EVENTS[event]}")

@@ -8,6 +8,11 @@ SQLite (one host): an exclusive ``flock`` on a file next to the data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..unit_of_work import LetterPort
+
 import fcntl
 import logging
 import threading
@@ -69,22 +74,22 @@ class LeaderLock:
             self._file = None
 
 
-def sweep_job(hooks: dict, catch_up: ImportCatchUp | None = None) -> None:
-    from ..services import local_today
+def sweep_job(letters: LetterPort | None, catch_up: ImportCatchUp | None = None) -> None:
+    from ..case import local_today
     from .delivery import deliver_pending
     from .sweep import run_sweep
 
     # The newest calendars, read now rather than up to a second old (an import may just have committed).
     with new_session() as s:
         registry = (catch_up or ImportCatchUp()).registry(s, calendars_for(get_engine()), local_today())
-    report = run_sweep(new_session, registry, local_today(), hooks)
+    report = run_sweep(new_session, registry, local_today(), letters)
     with new_session() as s:
         result = deliver_pending(s, get_settings())
     log.info("sweep: %s; deliveries %s", report, result)
 
 
 def digest_job() -> None:
-    from ..services import local_today
+    from ..case import local_today
     from .delivery import build_digests, deliver_pending
 
     with new_session() as s:
@@ -100,11 +105,11 @@ def deliver_job() -> None:
         deliver_pending(s, get_settings())
 
 
-def build_scheduler(hooks: dict | None = None) -> BackgroundScheduler:
+def build_scheduler(letters: LetterPort | None = None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=SHANGHAI, job_defaults={"coalesce": True, "max_instances": 1,
                                                                      "misfire_grace_time": 600})
     scheduler.add_job(sweep_job, IntervalTrigger(minutes=15, timezone=SHANGHAI), id="sweep", name="期限扫描",
-                      args=[hooks or {}, ImportCatchUp()], next_run_time=None)
+                      args=[letters, ImportCatchUp()], next_run_time=None)
     scheduler.add_job(digest_job, CronTrigger(hour=8, minute=30, timezone=SHANGHAI), id="digest", name="每日摘要")
     scheduler.add_job(deliver_job, IntervalTrigger(minutes=1, timezone=SHANGHAI), id="deliver", name="投递重试")
     return scheduler
@@ -113,10 +118,10 @@ def build_scheduler(hooks: dict | None = None) -> BackgroundScheduler:
 class SchedulerService:
     """Starts the scheduler only while holding the leader lock; otherwise waits to take over."""
 
-    def __init__(self, settings: Settings | None = None, retry_seconds: float = 30.0, hooks: dict | None = None) -> None:
-        """``hooks``: the letter-side steps (the front end passes them; the engine never imports letters/)."""
+    def __init__(self, settings: Settings | None = None, retry_seconds: float = 30.0, letters: LetterPort | None = None) -> None:
+        """``letters``: the letter-side steps (the front end passes them; the engine never imports letters/)."""
         self.settings = settings or get_settings()
-        self.hooks = hooks or {}
+        self.letters = letters
         self.retry_seconds = retry_seconds
         self.lock = LeaderLock(get_engine(self.settings.database_url), self.settings.data_dir)
         self.scheduler: BackgroundScheduler | None = None
@@ -129,7 +134,7 @@ class SchedulerService:
             if self.lock.try_acquire():
                 log.info("scheduler: leader")
                 self.leading.set()
-                self.scheduler = build_scheduler(self.hooks)
+                self.scheduler = build_scheduler(self.letters)
                 self.scheduler.start()
                 self.scheduler.modify_job("sweep", next_run_time=datetime.now(SHANGHAI))  # sweep on taking the lead
                 self._stop.wait()

@@ -9,6 +9,11 @@ date, not the sweep's, so a sweep after days of downtime applies them as the law
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..unit_of_work import LetterPort
+
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +25,7 @@ from sqlmodel import Session, select
 
 from calendars import CalendarRegistry, next_year_missing
 
-from .. import services
+from .. import workflow
 from ..actors import Actor
 from ..app_clock import CONSULTATION_DAYS, correction_period_end
 from ..errors import DomainError
@@ -142,17 +147,17 @@ def _correction_window(session: Session, batch: _Batch, registry: CalendarRegist
 
 
 def _fire_lapse(session_factory: Callable[[], Session], registry: CalendarRegistry, today: date, app_id: int,
-                event: str, inputs: dict, hooks: dict) -> bool:
+                event: str, inputs: dict, letters: LetterPort | None) -> bool:
     with session_factory() as s:
         try:
-            services.fire(s, Actor.system(), app_id, event, inputs, today=today, registry=registry, hooks=hooks)
+            workflow.fire(s, Actor.system(), app_id, event, inputs, today=today, registry=registry, letters=letters)
             return True
         except DomainError:
             return False  # someone (or another scheduler) got there first, or the guard no longer holds
 
 
 def _lapses(session_factory, session: Session, batch: _Batch, registry: CalendarRegistry, today: date,
-            report: SweepReport, hooks: dict) -> None:
+            report: SweepReport, letters: LetterPort | None) -> None:
     cal = registry.calendar(provisional=True)
     # consultations: 15 WD passed → third party: the agency decides; another agency: consent
     due_soon_limit = cal.add_working_days(today, 2)
@@ -160,7 +165,7 @@ def _lapses(session_factory, session: Session, batch: _Batch, registry: Calendar
                         .where(Consultation.status == "open", Consultation.reply_due <= due_soon_limit)).all()
     for c, app in rows:
         if today > c.reply_due:
-            if _fire_lapse(session_factory, registry, today, app.id, "consultation_lapsed", {"consultation_id": c.id}, hooks):
+            if _fire_lapse(session_factory, registry, today, app.id, "consultation_lapsed", {"consultation_id": c.id}, letters):
                 report.lapses["consultation_lapsed"] += 1
                 what = "视为同意公开" if c.kind == "agency" else "由本机关依法决定"
                 batch.add(f"{app.id}:consultation_lapsed:{c.id}:{c.reply_due}", "consultation_lapsed",
@@ -175,21 +180,21 @@ def _lapses(session_factory, session: Session, batch: _Batch, registry: Calendar
     for app in session.exec(select(Application).where(Application.status == "awaiting_correction")).all():
         end = correction_period_end(registry, app, session.get(Agency, app.agency_id))
         if end and today > end:
-            _close(session_factory, registry, today, hooks, report, batch, app, "correction_lapsed", end, "补正期限")
+            _close(session_factory, registry, today, letters, report, batch, app, "correction_lapsed", end, "补正期限")
     session.rollback()
     # fee payment periods (payment_due is kept on the assessment once the notice is served)
     rows = session.exec(select(FeeAssessment, Application).join(Application, Application.id == FeeAssessment.application_id)
                         .where(FeeAssessment.status == "approved", Application.status == "awaiting_payment",
                                FeeAssessment.payment_due < today)).all()
     for fee, app in rows:
-        _close(session_factory, registry, today, hooks, report, batch, app, "payment_lapsed", fee.payment_due, "缴费期限")
+        _close(session_factory, registry, today, letters, report, batch, app, "payment_lapsed", fee.payment_due, "缴费期限")
     session.rollback()
 
 
-def _close(session_factory, registry, today, hooks, report: SweepReport, batch: _Batch, app: Application,
+def _close(session_factory, registry, today, letters, report: SweepReport, batch: _Batch, app: Application,
            event: str, end: date, period: str) -> None:
     """Deemed abandoned: the system closes the application (legal date = end of the period) and says so."""
-    if _fire_lapse(session_factory, registry, today, app.id, event, {}, hooks):
+    if _fire_lapse(session_factory, registry, today, app.id, event, {}, letters):
         report.lapses[event] += 1
         batch.add(f"{app.id}:{event}:0:{end}", "closed",
                   f"申请 {app.number} {period}已于{end}届满，视为放弃申请，已终止办理（终止办理告知书已拟稿）",
@@ -206,13 +211,12 @@ def _calendar_alert(session: Session, batch: _Batch, registry: CalendarRegistry,
 
 
 def run_sweep(session_factory: Callable[[], Session], registry: CalendarRegistry, today: date,
-              hooks: dict | None = None) -> SweepReport:
+              letters: LetterPort | None = None) -> SweepReport:
     """One sweep. Safe to run any number of times, concurrently, or after downtime."""
     report = SweepReport()
-    hooks = hooks or {}
     with session_factory() as session:
         batch = _Batch(session, report)
-        _lapses(session_factory, session, batch, registry, today, report, hooks)
+        _lapses(session_factory, session, batch, registry, today, report, letters)
         batch.flush()
         agencies = {a.id: a for a in session.exec(select(Agency)).all()}
         report.scanned = _answer_alerts(session, batch, registry, today, agencies)

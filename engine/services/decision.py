@@ -5,71 +5,76 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
-from sqlmodel import select
 
-from ..errors import InputError
-from ..models import Application, Consultation, Letter
+from ..case import Act, Case
+from ..change import Change, NewId
+from ..errors import InputError, Refused
+from ..eventdef import FormField, Inputs, declare, move
+from ..models import Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
 from .duties import refuse_own_draft, reply_changed, require_legal_approval, send_back_advice
-from .letter_records import freeze_letter
-from .pipeline import Ctx, Inputs, handler
+
+DECIDING_STATES = ("reviewing", "handling", "reply_drafting")
+OUTCOME_CHOICES = tuple((k, v.label) for k, v in OUTCOMES.items() if v.by_decision and k != "excessive")
 
 
 class DecideIn(Inputs):
-    outcome: str
-    details: dict[str, Any] = Field(default_factory=dict)
+    outcome: str = Field(title="答复类型")
+    details: dict[str, Any] = Field(default_factory=dict, title="答复内容")
 
 
-def _void_drafts(ctx: Ctx, type_: str = "reply") -> None:
+def void_drafts(case: Case, change: Change, act: Act, type_: str = "reply") -> None:
     """The drafts of the decision being replaced (a new decision drafts its own)."""
-    for letter in ctx.letters():
+    for letter in case.letters():
         if letter.type == type_ and letter.status == "draft":
-            letter.status = "void"
-            letter.void_reason = "答复决定已变更"
-            letter.voided_at = ctx.now
+            change.set(letter, status="void", void_reason="答复决定已变更", voided_at=act.now)
 
 
-@handler("decide", {"clerk"}, DecideIn, advice=send_back_advice)
-def decide(ctx: Ctx, data: DecideIn) -> None:
+@declare("decide", "作出答复决定",
+         # From reply_drafting: the clerk changes the decision (e.g. after a legal send-back); the old draft
+         # is voided and a releasing decision goes through the secrecy review again.
+         moves=[move(DECIDING_STATES, "secrecy_review", when="releases_information"),
+                move(DECIDING_STATES, "reply_drafting")],
+         roles={"clerk"}, inputs=DecideIn, advice=send_back_advice,
+         form=[FormField("outcome", "select", OUTCOME_CHOICES), FormField("details", "details")],
+         example={"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
+                                                      "searched_by": "李明", "searched_on": "2026-11-20"}})
+def decide(case: Case, data: DecideIn, act: Act) -> Change:
     """From reply_drafting too: the clerk changes the decision (the reviews seen so far no longer apply)."""
     if data.outcome == "excessive":
-        ctx.refuse("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
+        raise Refused("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
     details = validate_details(data.outcome, data.details)
-    app = ctx.app
+    app = case.app
     if data.outcome == "still_unclear" and not app.correction_received_on:
-        ctx.refuse("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
+        raise Refused("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
     if data.outcome == "still_unclear":
         details["correction_history"] = {
             "requested_on": app.correction_requested_on.isoformat(), "items": app.correction_items,
             "received_on": app.correction_received_on.isoformat(),
         }
     if data.outcome == "repeat":
-        _check_repeat_of(ctx, details["earlier_application"])
-    app.outcome = data.outcome
-    app.outcome_details = details
-    app.withhold_ground = details.get("ground")
-    app.decided_by_id = ctx.actor.user_id
-    reply_changed(ctx)
-    ctx.flags["releases_information"] = OUTCOMES[data.outcome].releases
-    _void_drafts(ctx)
-    _void_drafts(ctx, "third_party_disclosure_notice")
-    ctx.draft_letter("reply", {}, outcome=data.outcome)
+        check_repeat_of(case, details["earlier_application"])
+    change = Change().set_app(outcome=data.outcome, outcome_details=details, withhold_ground=details.get("ground"),
+                              decided_by_id=act.actor.user_id)
+    reply_changed(case, change)
+    change.flags["releases_information"] = OUTCOMES[data.outcome].releases
+    void_drafts(case, change, act)
+    void_drafts(case, change, act, "third_party_disclosure_notice")
+    change.draft_letter("reply", {}, outcome=data.outcome)
     if data.outcome in ("provide", "partial"):
-        objecting = ctx.session.exec(select(Consultation).where(
-            Consultation.application_id == app.id, Consultation.kind == "third_party",
-            Consultation.result == "objection")).all()
-        for c in objecting:  # disclosure over a third party's objection: tell the third party (art 32)
-            ctx.draft_letter("third_party_disclosure_notice", {"addressee": c.party, "party": c.party,
-                                                                "objection": c.reply_reasons})
+        for c in case.consultations():  # disclosure over a third party's objection: tell the third party (art 32)
+            if c.kind == "third_party" and c.result == "objection":
+                change.draft_letter("third_party_disclosure_notice", {"addressee": c.party, "party": c.party,
+                                                                      "objection": c.reply_reasons})
+    return change
 
 
-def _check_repeat_of(ctx: Ctx, number: str) -> None:
+def check_repeat_of(case: Case, number: str) -> None:
     """36(六): only an application the agency has already *answered*, made by the same applicant, for the
     same information, makes this one a repeat."""
-    app = ctx.app
-    earlier = ctx.session.exec(select(Application).where(
-        Application.number == number, Application.agency_id == app.agency_id)).first()
+    app = case.app
+    earlier = case.history.earlier_application(number)
     field = "details.earlier_application"
     if earlier is None or earlier.id == app.id:
         raise InputError(f"本机关没有编号为“{number}”的此前申请", field=field)
@@ -83,90 +88,93 @@ def _check_repeat_of(ctx: Ctx, number: str) -> None:
 
 
 class ReviewNotesIn(Inputs):
-    notes: str = Field(default="", max_length=4000)
+    notes: str = Field(default="", max_length=4000, title="审查意见")
 
 
-def _not_the_decider(ctx: Ctx) -> None:
-    if ctx.app.decided_by_id == ctx.actor.user_id:
-        ctx.refuse("作出答复决定的经办人不能对本决定进行保密审查")
-    draft = current_reply_draft(ctx)
+def not_the_decider(case: Case, act: Act) -> None:
+    if case.app.decided_by_id == act.actor.user_id:
+        raise Refused("作出答复决定的经办人不能对本决定进行保密审查")
+    draft = current_reply_draft(case)
     if draft is not None:
-        refuse_own_draft(ctx, draft, "保密审查")
+        refuse_own_draft(case, act, draft, "保密审查")
 
 
-@handler("pass_secrecy_review", {"secrecy_reviewer"}, ReviewNotesIn, precheck=_not_the_decider)
-def pass_secrecy_review(ctx: Ctx, data: ReviewNotesIn) -> None:
-    ctx.reason = data.notes
+@declare("pass_secrecy_review", "保密审查通过", moves=[move("secrecy_review", "reply_drafting")],
+         roles={"secrecy_reviewer"}, inputs=ReviewNotesIn, guards=[not_the_decider],
+         form=[FormField("notes", "textarea")], example={"notes": "不涉密"})
+def pass_secrecy_review(case: Case, data: ReviewNotesIn, act: Act) -> Change:
+    return Change(reason=data.notes)
 
 
 class FailReviewIn(Inputs):
-    reasons: str = Field(min_length=1, max_length=4000)
+    reasons: str = Field(min_length=1, max_length=4000, title="不通过的理由")
 
 
-@handler("fail_secrecy_review", {"secrecy_reviewer"}, FailReviewIn, precheck=_not_the_decider)
-def fail_secrecy_review(ctx: Ctx, data: FailReviewIn) -> None:
-    ctx.reason = data.reasons
-    ctx.app.outcome = None
-    ctx.app.outcome_details = {}
-    ctx.app.withhold_ground = None
-    _void_drafts(ctx)
+@declare("fail_secrecy_review", "保密审查未通过", moves=[move("secrecy_review", "handling")],
+         roles={"secrecy_reviewer"}, inputs=FailReviewIn, guards=[not_the_decider],
+         form=[FormField("reasons", "textarea")])
+def fail_secrecy_review(case: Case, data: FailReviewIn, act: Act) -> Change:
+    change = Change(reason=data.reasons).set_app(outcome=None, outcome_details={}, withhold_ground=None)
+    void_drafts(case, change, act)
+    return change
 
 
 class LegalReviewIn(Inputs):
-    approve: bool
-    comments: str = Field(default="", max_length=4000)
+    approve: bool = Field(title="结论")
+    comments: str = Field(default="", max_length=4000, title="意见")
 
 
-def _has_reply_draft(ctx: Ctx) -> None:
+def has_reply_draft_to_review(case: Case, act: Act) -> None:
     """A draft to review, not written by the reviewer; after a send-back, only once it was amended."""
-    draft = current_reply_draft(ctx)
+    draft = current_reply_draft(case)
     if draft is None:
-        ctx.refuse("没有待审核的答复书草稿")
-    if ctx.app.legal_review == "returned":
-        ctx.refuse("答复书已退回修改，待经办人修改答复书或变更答复决定后再审核")
-    refuse_own_draft(ctx, draft, "法制审核")
+        raise Refused("没有待审核的答复书草稿")
+    if case.app.legal_review == "returned":
+        raise Refused("答复书已退回修改，待经办人修改答复书或变更答复决定后再审核")
+    refuse_own_draft(case, act, draft, "法制审核")
 
 
-@handler("legal_review", {"legal"}, LegalReviewIn, precheck=_has_reply_draft)
-def legal_review(ctx: Ctx, data: LegalReviewIn) -> None:
+@declare("legal_review", "法制审核", moves=[move(["reply_drafting", "replied"], "=")],  # replied: a re-issued reply
+         roles={"legal"}, inputs=LegalReviewIn, guards=[has_reply_draft_to_review],
+         form=[FormField("approve", "select", (("true", "审核通过"), ("false", "退回修改"))),
+               FormField("comments", "textarea")],
+         example={"approve": True})
+def legal_review(case: Case, data: LegalReviewIn, act: Act) -> Change:
     if not data.approve and not data.comments:
         raise InputError("退回修改时须写明意见", field="comments")
-    ctx.app.legal_review = "approved" if data.approve else "returned"
-    ctx.reason = data.comments
+    return Change(reason=data.comments).set_app(legal_review="approved" if data.approve else "returned")
 
 
-def current_reply_draft(ctx: Ctx) -> Letter | None:
-    drafts = [x for x in ctx.letters() if x.type == "reply" and x.status == "draft"]
+def current_reply_draft(case: Case) -> Letter | None:
+    drafts = [x for x in case.letters() if x.type == "reply" and x.status == "draft"]
     return drafts[-1] if drafts else None
 
 
-def _can_sign(ctx: Ctx) -> None:
-    draft = current_reply_draft(ctx)
+def can_sign(case: Case, act: Act) -> None:
+    draft = current_reply_draft(case)
     if draft is None:
-        ctx.refuse("没有待签发的答复书草稿")
-    refuse_own_draft(ctx, draft, "签发")
-    require_legal_approval(ctx)
+        raise Refused("没有待签发的答复书草稿")
+    refuse_own_draft(case, act, draft, "签发")
+    require_legal_approval(case, act)
 
 
 class SignOffIn(Inputs):
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=2000, title="签发意见")
 
 
-@handler("sign_off", {"head"}, SignOffIn, precheck=_can_sign)
-def sign_off(ctx: Ctx, data: SignOffIn) -> None:
+@declare("sign_off", "签发", moves=[move("reply_drafting", "replied")], roles={"head"}, inputs=SignOffIn,
+         guards=[can_sign], form=[FormField("note")])
+def sign_off(case: Case, data: SignOffIn, act: Act) -> Change:
     """签发: the blocking audit must pass; the 文号 is allocated, the PDF frozen, timeliness recorded."""
-    app = ctx.app
-    view = ctx.clock()
+    view = case.clock(act)
     due = view.due
-    on_time = due is None or ctx.today <= due
-    app.replied_on = ctx.today
-    app.concluded_on = ctx.today
-    app.replied_on_time = on_time
-    app.late_by_working_days = 0 if on_time else view.calendar.working_days_between(due, ctx.today)
-    letter = current_reply_draft(ctx)
-    letter.data = {**letter.data, "due_date": due.isoformat() if due else None,
-                   "due_provisional": view.provisional, "issue_date": ctx.today.isoformat()}
-    freeze_letter(ctx, letter, series=ctx.opts.reply_series)
-    ctx.reason = data.note
-    ctx.notes["reply"] = {"letter_id": letter.id, "number": letter.number, "on_time": on_time}
-
+    on_time = due is None or act.today <= due
+    change = Change(reason=data.note).set_app(
+        replied_on=act.today, concluded_on=act.today, replied_on_time=on_time,
+        late_by_working_days=0 if on_time else view.calendar.working_days_between(due, act.today))
+    letter = current_reply_draft(case)
+    change.set(letter, data={**letter.data, "due_date": due.isoformat() if due else None,
+                             "due_provisional": view.provisional, "issue_date": act.today.isoformat()})
+    change.freeze(letter, case.opts.reply_series)
+    change.note("reply", {"letter_id": letter.id, "number": NewId(letter, "number"), "on_time": on_time})
+    return change

@@ -1,30 +1,21 @@
-"""登记 and 审核: register, start_review, split, accept; and the applicant's withdrawal."""
+"""登记 and 审核: what registration checks and records, start_review, split, accept; and the applicant's
+withdrawal. (Registration is written by ``engine.registration``: it creates the case.)"""
 
 from __future__ import annotations
 
 import re
-
-from datetime import date, datetime, timezone
-
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
-from calendars import CalendarRegistry
-
-from ..actors import Actor
-from ..calendar_registry import get_registry
-from ..db import begin_write
-from ..errors import InputError, NotFound
-from ..models import Agency, Applicant, ApplicantDetails, Application, RoleGrant
-from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES, normalised_id_number
-from ..numbering import next_number, tracking_number
-from ..receipt import derive_receipt_date
-from ..signals import registration_signals
-from ..validation import parse
-from .pipeline import Ctx, Inputs, handler, local_today, pick_role, record_event, refresh_clock_cache
+from ..case import Act, Case
+from ..change import Change
+from ..errors import InputError
+from ..eventdef import FormField, Inputs, declare, declared, move
+from ..models import ApplicantDetails, Application
+from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..states import OPEN_STATES
 
 FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
 DELIVERIES = {"post": "邮寄", "email": "电子邮件", "online": "网上获取", "pickup": "当面领取", "fax": "传真"}
@@ -42,28 +33,31 @@ def one_of(choices: dict[str, str], what: str) -> AfterValidator:
 
 
 class ApplicantIn(Inputs):
-    kind: Annotated[str, one_of(APPLICANT_KINDS, "申请人类型")]
-    subtype: str | None = None
-    name: str = Field(min_length=1, max_length=200)
-    id_type: Annotated[str, one_of(ID_TYPES, "证件类型")]
-    id_number: str = Field(min_length=1, max_length=64)
-    phone: str = Field(default="", max_length=64)
-    email: str = Field(default="", max_length=200)
-    address: str = Field(default="", max_length=300)
-    postcode: str = Field(default="", max_length=16)
+    kind: Annotated[str, one_of(APPLICANT_KINDS, "申请人类型")] = Field(title="申请人类型")
+    subtype: str | None = Field(default=None, title="组织类别")
+    name: str = Field(min_length=1, max_length=200, title="姓名或名称")
+    id_type: Annotated[str, one_of(ID_TYPES, "证件类型")] = Field(title="证件类型")
+    id_number: str = Field(min_length=1, max_length=64, title="证件号码")
+    phone: str = Field(default="", max_length=64, title="联系电话")
+    email: str = Field(default="", max_length=200, title="电子邮箱")
+    address: str = Field(default="", max_length=300, title="通信地址")
+    postcode: str = Field(default="", max_length=16, title="邮政编码")
 
 
 class RegisterIn(Inputs):
-    applicant: ApplicantIn
-    channel: str
-    channel_facts: dict[str, str | date]
-    request_text: str = Field(min_length=1, max_length=20000)
-    purpose: str = Field(default="", max_length=2000)
-    form_wanted: Annotated[str, one_of(FORMS, "获取信息的形式")]
-    delivery_wanted: Annotated[str, one_of(DELIVERIES, "获取信息的途径")]
+    applicant: ApplicantIn = Field(title="申请人")
+    channel: str = Field(title="收件渠道")
+    channel_facts: dict[str, str | date] = Field(title="收件情况")
+    request_text: str = Field(min_length=1, max_length=20000, title="所需信息的内容描述")
+    purpose: str = Field(default="", max_length=2000, title="用途")
+    form_wanted: Annotated[str, one_of(FORMS, "获取信息的形式")] = Field(title="获取信息的形式")
+    delivery_wanted: Annotated[str, one_of(DELIVERIES, "获取信息的途径")] = Field(title="获取信息的途径")
 
 
-def _check_applicant(a: ApplicantIn) -> None:
+REGISTER = declared("register", "登记", roles={"clerk"}, inputs=RegisterIn, listed=False)
+
+
+def check_applicant(a: ApplicantIn) -> None:
     if a.kind == "legal":
         if a.subtype not in LEGAL_SUBTYPES:
             raise InputError(f"法人或其他组织须注明类别：{'、'.join(LEGAL_SUBTYPES.values())}", field="applicant.subtype")
@@ -76,102 +70,37 @@ def _check_applicant(a: ApplicantIn) -> None:
             raise InputError("居民身份证号码应为18位（最后一位可为X）", field="applicant.id_number")
 
 
-def find_or_create_applicant(session: Session, agency_id: int, data: ApplicantIn) -> Applicant:
-    """The identity document is the identity within the registering agency: the same number there is
-    the same applicant; another agency's record of the same number is never read or written."""
-    number = normalised_id_number(data.id_number)
-    query = select(Applicant).where(Applicant.agency_id == agency_id, Applicant.id_type == data.id_type,
-                                    Applicant.id_number == number)
-    found = session.exec(query).first()
-    if found is None:
-        try:
-            with session.begin_nested():  # a concurrent registration may create the same applicant
-                found = Applicant(agency_id=agency_id, id_type=data.id_type, id_number=number)
-                session.add(found)
-        except IntegrityError:
-            found = session.exec(query).one()
-    return found
-
-
-def details_as_given(application_id: int, data: ApplicantIn) -> ApplicantDetails:
+def details_as_given(application_id: int | None, data: ApplicantIn) -> ApplicantDetails:
     """The applicant's name, kind and contact as given on this application (kept with it for good)."""
     return ApplicantDetails(application_id=application_id,
                             **data.model_dump(include={"kind", "subtype", "name", "phone", "email", "address",
                                                        "postcode"}))
 
 
-def register(
-    session: Session, actor: Actor, agency_id: int, inputs: dict, *,
-    today: date | None = None, registry: CalendarRegistry | None = None,
-) -> tuple[Application, dict]:
-    """登记 (art 29 contents checked; receipt date derived by channel; tracking number allocated)."""
-    from .pipeline import Ctx as _Ctx
-
-    today = today or local_today()
-    registry = registry or get_registry()
-    with begin_write(session):
-        agency = session.get(Agency, agency_id)
-        if agency is None or not actor.can_see(agency):
-            raise NotFound("机关不存在")
-        role = pick_role(actor, agency, frozenset({"clerk"}), "登记")
-        data = parse(RegisterIn, inputs)
-        _check_applicant(data.applicant)
-        received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
-        applicant = find_or_create_applicant(session, agency.id, data.applicant)
-        n = next_number(session, agency.id, "tracking", received.year)
-        app = Application(
-            agency_id=agency.id,
-            number=tracking_number(agency.options.tracking_format, agency.code, received.year, n),
-            applicant_id=applicant.id, channel=data.channel, channel_facts=facts, received_date=received,
-            request_text=data.request_text, purpose=data.purpose, form_wanted=data.form_wanted,
-            delivery_wanted=data.delivery_wanted, status="registered", registered_by_id=actor.user_id,
-        )
-        ctx = _Ctx(session, actor, role, app, agency, today, datetime.now(timezone.utc), registry, {})
-        refresh_clock_cache(ctx)  # before the insert, so the row is written once (version 1)
-        session.add(app)
-        session.flush()
-        ctx.details = details_as_given(app.id, data.applicant)
-        session.add(ctx.details)
-        signals = registration_signals(session, app, agency)
-        if agency.options.acknowledgement_letter:
-            ctx.draft_letter("acknowledgement", {})
-        ctx.notes["signals"] = signals
-        record_event(ctx, "register", None, "registered", data, {})
-        session.flush()
-    return app, signals
-
-
 # -- review ------------------------------------------------------------------------------------------
 
 
 class StartReviewIn(Inputs):
-    handling_clerk_id: int | None = None
+    handling_clerk_id: int | None = Field(default=None, title="承办人")
 
 
-def _agency_clerk(ctx: Ctx, user_id: int) -> int:
-    if user_id == ctx.actor.user_id and "clerk" in ctx.actor.roles_in(ctx.agency):
-        return user_id  # the acting clerk: the grants were read when the user was authenticated
-    grant = ctx.session.exec(
-        select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.agency_id == ctx.agency.id,
-                                RoleGrant.role == "clerk")
-    ).first()
-    if grant is None:
+@declare("start_review", "开始审核", moves=[move("registered", "reviewing")], roles={"clerk"}, inputs=StartReviewIn)
+def start_review(case: Case, data: StartReviewIn, act: Act) -> Change:
+    clerk = data.handling_clerk_id or act.actor.user_id
+    # the acting clerk: the grants were read when the user was authenticated
+    acting_clerk = clerk == act.actor.user_id and "clerk" in act.actor.roles_in(case.agency)
+    if not acting_clerk and not case.history.is_agency_clerk(clerk):
         raise InputError("承办人须为本机关的经办人", field="handling_clerk_id")
-    return user_id
+    return Change().set_app(handling_clerk_id=clerk)
 
 
-@handler("start_review", {"clerk"}, StartReviewIn)
-def start_review(ctx: Ctx, data: StartReviewIn) -> None:
-    ctx.app.handling_clerk_id = _agency_clerk(ctx, data.handling_clerk_id or ctx.actor.user_id)
-
-
-@handler("accept", {"clerk"})
-def accept(ctx: Ctx, data) -> None:
-    pass
+@declare("accept", "受理办理", moves=[move("reviewing", "handling")], roles={"clerk"})
+def accept(case: Case, data, act: Act) -> Change:
+    return Change()
 
 
 class SplitIn(Inputs):
-    parts: list[str] = Field(min_length=2, max_length=50)
+    parts: list[str] = Field(min_length=2, max_length=50, title="拆分后的各项")
 
     @field_validator("parts")
     @classmethod
@@ -191,59 +120,50 @@ def correction_record(app: Application) -> dict:
             "correction_received_on": app.correction_received_on}
 
 
-@handler("split", {"clerk"}, SplitIn)
-def split(ctx: Ctx, data: SplitIn) -> None:
+@declare("split", "拆分申请", moves=[move("reviewing", "=")], roles={"clerk"}, inputs=SplitIn,
+         form=[FormField("parts", "lines")])
+def split(case: Case, data: SplitIn, act: Act) -> Change:
     """一事一申请: the first part stays here, each other part becomes a sibling with its own number,
     the same receipt and the same correction (``correction_record``)."""
-    app = ctx.app
-    app.request_text = data.parts[0]
+    app = case.app
+    change = Change().set_app(request_text=data.parts[0])
     siblings = []
     for text in data.parts[1:]:
-        n = next_number(ctx.session, ctx.agency.id, "tracking", app.received_date.year)
         sib = Application(
-            agency_id=app.agency_id,
-            number=tracking_number(ctx.opts.tracking_format, ctx.agency.code, app.received_date.year, n),
-            applicant_id=app.applicant_id, parent_id=app.id, channel=app.channel,
+            agency_id=app.agency_id, applicant_id=app.applicant_id, parent_id=app.id, channel=app.channel,
             channel_facts=dict(app.channel_facts), received_date=app.received_date, request_text=text,
             purpose=app.purpose, form_wanted=app.form_wanted, delivery_wanted=app.delivery_wanted,
-            status="reviewing", registered_by_id=ctx.actor.user_id, handling_clerk_id=app.handling_clerk_id,
+            status="reviewing", registered_by_id=act.actor.user_id, handling_clerk_id=app.handling_clerk_id,
             **correction_record(app),
         )
-        sib_ctx = Ctx(ctx.session, ctx.actor, ctx.role, sib, ctx.agency, ctx.today, ctx.now, ctx.registry, {})
-        refresh_clock_cache(sib_ctx)
-        ctx.session.add(sib)
-        ctx.session.flush()
-        given = ctx.applicant()  # the sibling is the same application: the same details as given
-        ctx.session.add(ApplicantDetails(**given.model_dump(exclude={"application_id"}), application_id=sib.id))
-        sib_ctx.notes["split_from"] = app.number
-        record_event(sib_ctx, "split", None, "reviewing", {"split_from": app.number, "request_text": text}, {})
-        siblings.append(sib.number)
-    ctx.notes["siblings"] = siblings
+        siblings.append(change.spawn(sib, {"split_from": app.number, "request_text": text}))
+    change.note("siblings", siblings)
+    return change
 
 
 class WithdrawIn(Inputs):
-    withdrawn_on: date
-    note: str = Field(default="", max_length=2000)
+    withdrawn_on: date = Field(title="撤回日期")
+    note: str = Field(default="", max_length=2000, title="说明")
 
 
-@handler("withdraw", {"clerk"}, WithdrawIn)
-def withdraw(ctx: Ctx, data: WithdrawIn) -> None:
+@declare("withdraw", "申请人撤回", moves=[move(OPEN_STATES, "closed")], roles={"clerk"}, inputs=WithdrawIn,
+         form=[FormField("withdrawn_on", "date"), FormField("note")], example={"withdrawn_on": "2026-11-20"})
+def withdraw(case: Case, data: WithdrawIn, act: Act) -> Change:
     """The applicant withdraws: the case concludes, and what it left open ends with it (recorded), so the
     case can be archived."""
-    ctx.check_date(data.withdrawn_on, "撤回日期", not_before=ctx.app.received_date, not_before_what="收到申请之日")
-    ctx.app.outcome = "withdrawn"
-    ctx.app.concluded_on = data.withdrawn_on
-    ctx.effective_date = data.withdrawn_on
-    ctx.reason = data.note
+    act.check_date(data.withdrawn_on, "撤回日期", not_before=case.app.received_date, not_before_what="收到申请之日")
+    change = Change(reason=data.note, effective_date=data.withdrawn_on)
+    change.set_app(outcome="withdrawn", concluded_on=data.withdrawn_on)
     closed = []
-    for c in ctx.consultations():
+    for c in case.consultations():
         if c.status == "open":
-            c.status, c.result, c.reply_received_on = "closed", "withdrawn", data.withdrawn_on
+            change.set(c, status="closed", result="withdrawn", reply_received_on=data.withdrawn_on)
             closed.append(c.id)
     cancelled = []
-    for fee in ctx.fees():
+    for fee in case.fees():
         if fee.status in ("proposed", "approved"):
-            fee.status, fee.closed_on, fee.reason = "cancelled", data.withdrawn_on, "申请人撤回申请"
+            change.set(fee, status="cancelled", closed_on=data.withdrawn_on, reason="申请人撤回申请")
             cancelled.append(fee.id)
     if closed or cancelled:
-        ctx.notes["ended_with_withdrawal"] = {"consultations": closed, "fees": cancelled}
+        change.note("ended_with_withdrawal", {"consultations": closed, "fees": cancelled})
+    return change

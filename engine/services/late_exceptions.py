@@ -19,74 +19,86 @@ from __future__ import annotations
 from pydantic import Field
 
 from ..app_clock import correction_period_end
-from .correction import ReceiveCorrectionIn, correction_received_on, take_correction
-from .fees import PaymentIn, payment_due, take_payment
-from .pipeline import Ctx, handler
+from ..case import Act, Case
+from ..change import Change
+from ..errors import Refused
+from ..eventdef import FormField, declare, move
+from .correction import CORRECTION_FORM, ReceiveCorrectionIn, correction_received_on, take_correction
+from .fees import PAYMENT_FORM, PaymentIn, payment_due, take_payment
+
 
 class LateCorrectionIn(ReceiveCorrectionIn):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, title="逾期补正的正当理由")
 
 
 class LatePaymentIn(PaymentIn):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, title="逾期缴费的正当理由")
 
 
-def _closed_by(ctx: Ctx, outcome: str, lapse: str, late: str) -> None:
-    if ctx.app.status == "closed" and ctx.app.outcome != outcome:
-        ctx.refuse(f"本申请不是因{lapse}而终止的，不能{late}")
+def closed_by(case: Case, outcome: str, lapse: str, late: str) -> None:
+    if case.app.status == "closed" and case.app.outcome != outcome:
+        raise Refused(f"本申请不是因{lapse}而终止的，不能{late}")
 
 
-def _correction_period_over(ctx: Ctx) -> None:
-    _closed_by(ctx, "no_correction", "逾期未补正", "准予逾期补正")
-    end = correction_period_end(ctx.registry, ctx.app, ctx.agency)
-    if ctx.app.status == "awaiting_correction" and (end is None or ctx.today <= end):
-        ctx.refuse("补正期限尚未届满，由经办人登记收到补正即可" if end else "补正告知书尚未送达，补正期限尚未起算")
+def correction_period_over(case: Case, act: Act) -> None:
+    closed_by(case, "no_correction", "逾期未补正", "准予逾期补正")
+    end = correction_period_end(act.registry, case.app, case.agency)
+    if case.app.status == "awaiting_correction" and (end is None or act.today <= end):
+        raise Refused("补正期限尚未届满，由经办人登记收到补正即可" if end else "补正告知书尚未送达，补正期限尚未起算")
 
 
-@handler("excuse_late_correction", {"head"}, LateCorrectionIn, precheck=_correction_period_over)
-def excuse_late_correction(ctx: Ctx, data: LateCorrectionIn) -> None:
+# The head's justified exception to a lapsed period: before the lapse or after it closed the case.
+@declare("excuse_late_correction", "准予逾期补正", moves=[move(["awaiting_correction", "closed"], "reviewing")],
+         roles={"head"}, inputs=LateCorrectionIn, guards=[correction_period_over],
+         form=[*CORRECTION_FORM, FormField("reason", "textarea")],
+         example={"channel": "email", "channel_facts": {"mail_received": "2026-11-20"},
+                  "reason": "申请人住院治疗，提交了医院证明"})
+def excuse_late_correction(case: Case, data: LateCorrectionIn, act: Act) -> Change:
     """The head accepts a correction received after the period, for the good cause given."""
-    received = correction_received_on(ctx, data)
-    ctx.reason = f"负责人认定逾期补正有正当理由：{data.reason}"
-    resume_after_lapse(ctx, "no_correction")
-    take_correction(ctx, data, received)
+    received = correction_received_on(case, data, act)
+    change = Change(reason=f"负责人认定逾期补正有正当理由：{data.reason}")
+    resume_after_lapse(case, change, act, "no_correction")
+    return take_correction(change, data, received)
 
 
-def _late_fee(ctx: Ctx):
-    fees = [f for f in ctx.fees() if f.status == ("lapsed" if ctx.app.status == "closed" else "approved")]
+def late_fee(case: Case):
+    fees = [f for f in case.fees() if f.status == ("lapsed" if case.app.status == "closed" else "approved")]
     if not fees:
-        ctx.refuse("没有逾期未缴的收费")
+        raise Refused("没有逾期未缴的收费")
     return fees[-1]
 
 
-def _payment_period_over(ctx: Ctx) -> None:
-    _closed_by(ctx, "fee_unpaid", "逾期未缴费", "准予逾期缴费")
-    fee = _late_fee(ctx)
-    due = payment_due(ctx, fee)
-    if ctx.app.status == "awaiting_payment" and (due is None or ctx.today <= due):
-        ctx.refuse(f"缴费期限至{due}，尚未届满，由经办人登记缴费即可" if due else "收费通知尚未送达，缴费期限尚未起算")
+def payment_period_over(case: Case, act: Act) -> None:
+    closed_by(case, "fee_unpaid", "逾期未缴费", "准予逾期缴费")
+    due = payment_due(case, late_fee(case), act)
+    if case.app.status == "awaiting_payment" and (due is None or act.today <= due):
+        raise Refused(f"缴费期限至{due}，尚未届满，由经办人登记缴费即可" if due else "收费通知尚未送达，缴费期限尚未起算")
 
 
-@handler("excuse_late_payment", {"head"}, LatePaymentIn, precheck=_payment_period_over)
-def excuse_late_payment(ctx: Ctx, data: LatePaymentIn) -> None:
+@declare("excuse_late_payment", "准予逾期缴费", moves=[move(["awaiting_payment", "closed"], "handling")],
+         roles={"head"}, inputs=LatePaymentIn, guards=[payment_period_over],
+         form=[*PAYMENT_FORM, FormField("reason", "textarea")],
+         example={"amount": "4700", "receipt_number": "财政票据 No.0012346", "paid_on": "2026-11-25",
+                  "reason": "银行系统故障致汇款延迟，有银行证明"})
+def excuse_late_payment(case: Case, data: LatePaymentIn, act: Act) -> Change:
     """The head accepts a payment made after the period, for the good cause given."""
-    fee = _late_fee(ctx)
-    ctx.reason = f"负责人认定逾期缴费有正当理由：{data.reason}"
-    resume_after_lapse(ctx, "fee_unpaid")
-    take_payment(ctx, fee, data)
+    fee = late_fee(case)
+    change = Change(reason=f"负责人认定逾期缴费有正当理由：{data.reason}")
+    resume_after_lapse(case, change, act, "fee_unpaid")
+    return take_payment(change, fee, data, act)
 
 
-def resume_after_lapse(ctx: Ctx, outcome: str) -> None:
+def resume_after_lapse(case: Case, change: Change, act: Act, outcome: str) -> None:
     """Undo the deemed abandonment of a case the lapse has closed: see the module's docstring."""
-    app = ctx.app
+    app = case.app
     if app.status != "closed":
         return
-    ctx.notes["resumed"] = {"outcome": app.outcome,
-                            "concluded_on": app.concluded_on.isoformat() if app.concluded_on else None}
-    app.outcome, app.concluded_on = None, None
+    change.note("resumed", {"outcome": app.outcome,
+                            "concluded_on": app.concluded_on.isoformat() if app.concluded_on else None})
+    change.set_app(outcome=None, concluded_on=None)
     voided = []
-    for letter in ctx.letters():
+    for letter in case.letters():
         if letter.type == "termination_notice" and letter.status != "void" and letter.data.get("cause") == outcome:
-            letter.status, letter.void_reason, letter.voided_at = "void", ctx.reason, ctx.now
+            change.set(letter, status="void", void_reason=change.reason, voided_at=act.now)
             voided.append({"id": letter.id, "number": letter.number})
-    ctx.notes["voided_letters"] = voided
+    change.note("voided_letters", voided)

@@ -1,23 +1,19 @@
-"""Issuing, freezing and voiding letter records. Rendering and the legal audit are passed in by the
-front end as hooks (``render``, ``audit``) — the engine never imports ``letters/``."""
+"""Issuing, voiding, re-issuing and editing letters (record-only events). Numbering, the legal audit,
+rendering and freezing happen when the unit of work applies a ``Freeze`` (``engine.unit_of_work``)."""
 
 from __future__ import annotations
 
-import hashlib
-from typing import TYPE_CHECKING
-
 from pydantic import Field
 
-from ..audit_chain import genesis, letter_content_hash
-from ..errors import InputError
-from ..numbering import next_number
-from .duties import draft_edited, refuse_own_draft, reply_redrafted, require_legal_approval, send_back_advice
-from .extension import promise_new_due
-from .pipeline import Inputs, handler
-
-if TYPE_CHECKING:
-    from ..models import Letter
-    from .pipeline import Ctx
+from ..case import Act, Case
+from ..change import Change, NewId
+from ..errors import InputError, Refused
+from ..eventdef import FormField, Inputs, declare, move
+from ..models import Letter
+from ..outcomes import OUTCOMES, validate_details
+from .duties import (draft_edited, refuse_own_draft, releases, reply_redrafted, require_legal_approval,
+                     send_back_advice)
+from .extension import promised_due
 
 
 def format_number(code: str, series: str, year: int, n: int) -> str:
@@ -25,133 +21,108 @@ def format_number(code: str, series: str, year: int, n: int) -> str:
     return f"{code}{series}〔{year}〕{n}号"
 
 
-def freeze_letter(ctx: "Ctx", letter: "Letter", series: str) -> None:
-    audit = ctx.hooks.get("audit")
-    render = ctx.hooks.get("render")
-    if audit is None or render is None:
-        ctx.refuse("签发/印发需要文书渲染与法制审核组件，请通过工作台或 API 操作")
-    if letter.data.get("date_hold"):  # a date it prints is not certain (a reply prints no due date)
-        ctx.refuse(letter.data["date_hold"])
-    year = ctx.today.year
-    letter.series, letter.year = series, year
-    letter.seq = next_number(ctx.session, ctx.agency.id, f"letter:{series}", year)
-    letter.number = format_number(ctx.agency.code, series, year, letter.seq)
-    letter.issued_on = ctx.today
-    letter.issued_at = ctx.now
-    letter.signer_id = ctx.actor.user_id
-    letter.data = {**letter.data, "number": letter.number, "issue_date": ctx.today.isoformat(),
-                   "signer": ctx.actor.name}
-    findings = audit(ctx, letter)
-    blocking = [f for f in findings if f.get("severity") == "blocking" and not f.get("ok")]
-    if blocking:
-        ctx.refuse("答复书未通过法制审核的必备项检查：" + "；".join(f["message"] for f in blocking))
-    pdf, template_version = render(ctx, letter)
-    letter.pdf = pdf
-    letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.template_version = template_version
-    letter.status = "issued"
-    bind_into_chain(ctx, letter)
-
-
-def bind_into_chain(ctx: "Ctx", letter: "Letter") -> None:
-    """The frozen letter records the chain head before its issuing event and the hash of its content;
-    the issuing event records that hash and the 文号 (``_related.issued``), so the chain covers the
-    letter and ``ogi check`` can prove it unchanged."""
-    letter.chain_head = ctx.app.events_head or genesis(ctx.app.id)
-    letter.content_sha256 = letter_content_hash(letter)
-    ctx.notes["issued"] = {"id": letter.id, "number": letter.number, "content_sha256": letter.content_sha256}
-
-
-# -- record-only events on letters -------------------------------------------------------------------
-
-
 class LetterIn(Inputs):
-    letter_id: int
+    letter_id: int = Field(title="文书")
 
 
-def _letter(ctx: "Ctx", letter_id: int) -> "Letter":
-    from ..models import Letter
-
-    letter = ctx.session.get(Letter, letter_id)
-    if letter is None or letter.application_id != ctx.app.id:
+def letter_of(case: Case, letter_id: int) -> Letter:
+    letter = case.letter(letter_id)
+    if letter is None:
         raise InputError(f"本申请没有编号为 {letter_id} 的文书", field="letter_id")
     return letter
 
 
-@handler("issue_letter", {"clerk", "head"}, LetterIn, record_only=True)
-def issue_letter(ctx: "Ctx", data: LetterIn) -> None:
+@declare("issue_letter", "印发文书", roles={"clerk", "head"}, inputs=LetterIn, record_only=True, listed=False)
+def issue_letter(case: Case, data: LetterIn, act: Act) -> Change:
     """印发 a procedural notice (replies are issued only by ``sign_off``)."""
-    letter = _letter(ctx, data.letter_id)
+    letter = letter_of(case, data.letter_id)
     if letter.status != "draft":
-        ctx.refuse("只有草稿可以印发")
-    series = ctx.opts.notice_series
+        raise Refused("只有草稿可以印发")
+    change = Change()
+    series = case.opts.notice_series
     if letter.type == "extension_notice" and letter.data.get("date_hold"):
-        promise_new_due(ctx, letter)  # certain by now? (the schedule imported, the pause over)
+        # certain by now? (the schedule imported, the pause over)
+        change.set(letter, data={**letter.data, **promised_due(case, act)})
     if letter.type == "reply":
         # Only a re-issue of a voided reply comes here (a first reply is issued by sign_off), by a head.
-        if ctx.app.status != "replied" or ctx.role != "head":
-            ctx.refuse("答复书须经负责人签发")
-        refuse_own_draft(ctx, letter, "签发")
-        require_legal_approval(ctx)
-        series = ctx.opts.reply_series
-    freeze_letter(ctx, letter, series=series)
-    ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
+        if case.app.status != "replied" or act.role != "head":
+            raise Refused("答复书须经负责人签发")
+        refuse_own_draft(case, act, letter, "签发")
+        require_legal_approval(case, act)
+        series = case.opts.reply_series
+    change.freeze(letter, series)
+    change.note("letter", {"id": letter.id, "number": NewId(letter, "number")})
+    return change
 
 
 class VoidIn(Inputs):
-    letter_id: int
-    reason: str = Field(min_length=1, max_length=2000)
+    letter_id: int = Field(title="文书")
+    reason: str = Field(min_length=1, max_length=2000, title="作废理由")
 
 
-@handler("void_letter", {"head"}, VoidIn, record_only=True)
-def void_letter(ctx: "Ctx", data: VoidIn) -> None:
+@declare("void_letter", "作废文书", roles={"head"}, inputs=VoidIn, record_only=True, listed=False)
+def void_letter(case: Case, data: VoidIn, act: Act) -> Change:
     """作废: the frozen letter stays as it was, marked void with the reason; its number is never reused."""
-    letter = _letter(ctx, data.letter_id)
+    letter = letter_of(case, data.letter_id)
     if letter.status == "void":
-        ctx.refuse("该文书已作废")
-    letter.status, letter.void_reason, letter.voided_at = "void", data.reason, ctx.now
-    ctx.reason = data.reason
-    ctx.notes["letter"] = {"id": letter.id, "number": letter.number}
+        raise Refused("该文书已作废")
+    change = Change(reason=data.reason).set(letter, status="void", void_reason=data.reason, voided_at=act.now)
+    change.note("letter", {"id": letter.id, "number": letter.number})
+    return change
 
 
-@handler("reissue_letter", {"clerk", "head"}, LetterIn, record_only=True)
-def reissue_letter(ctx: "Ctx", data: LetterIn) -> None:
+@declare("reissue_letter", "重新出具文书", roles={"clerk", "head"}, inputs=LetterIn, record_only=True, listed=False)
+def reissue_letter(case: Case, data: LetterIn, act: Act) -> Change:
     """A voided letter's data as a new draft, to be issued with a new number."""
-    from ..models import Letter
-
-    old = _letter(ctx, data.letter_id)
+    old = letter_of(case, data.letter_id)
     if old.status != "void":
-        ctx.refuse("只有已作废的文书可以重新出具")
+        raise Refused("只有已作废的文书可以重新出具")
     keep = {k: v for k, v in old.data.items() if k not in ("number", "issue_date", "signer")}
-    new = Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type, outcome=old.outcome,
-                 addressee=old.addressee, data=keep, drafted_by_id=ctx.actor.user_id)
-    ctx.add(new)
-    if new.type == "reply":
-        reply_redrafted(ctx)
-    ctx.notes["letter"] = {"id": new.id, "replaces": old.id}
+    change = Change()
+    new_id = change.add(Letter(application_id=old.application_id, agency_id=old.agency_id, type=old.type,
+                               outcome=old.outcome, addressee=old.addressee, data=keep,
+                               drafted_by_id=act.actor.user_id))
+    if old.type == "reply":
+        reply_redrafted(case, change)
+    change.note("letter", {"id": new_id, "replaces": old.id})
+    return change
 
 
 class EditLetterIn(Inputs):
-    letter_id: int
-    request_summary: str | None = Field(default=None, max_length=4000)
-    details: dict | None = None
+    letter_id: int = Field(title="文书草稿")
+    request_summary: str | None = Field(default=None, max_length=4000, title="申请内容摘要（不改请留空）")
+    details: dict | None = Field(default=None, title="答复内容")
 
 
-def _has_draft(ctx: "Ctx") -> None:
-    if not any(x.status == "draft" for x in ctx.letters()):
-        ctx.refuse("没有可修改的文书草稿")
+def editable_drafts(case: Case) -> list[Letter]:
+    """Drafts the clerk may edit: every draft but a releasing reply of a case already answered (what it
+    releases is changed only by a new decision that passes the secrecy review, ``draft_edited``)."""
+    answered = case.app.status in ("replied", "closed", "archived")
+    return [x for x in case.letters() if x.status == "draft" and not (answered and x.type == "reply" and releases(x))]
 
 
-@handler("edit_letter", {"clerk"}, EditLetterIn, record_only=True, offered=_has_draft, advice=send_back_advice)
-def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
+def has_draft(case: Case, act: Act) -> None:
+    if not editable_drafts(case):
+        raise Refused("没有可修改的文书草稿（已印发的文书不能修改；如有错误，请作废后重新出具）")
+
+
+# Amending a draft (e.g. after a legal send-back); only the fields filled in change. An edited releasing
+# reply goes back to the secrecy review.
+@declare("edit_letter", "修改文书内容", roles={"clerk"}, inputs=EditLetterIn, record_only=True, guards=[has_draft],
+         # A record event that moves: an edit of a releasing reply draft after the secrecy review voids that
+         # review, the case goes back to it (otherwise it keeps the state, like every record event).
+         moves=[move("reply_drafting", "secrecy_review", when="secrecy_review_voided")],
+         advice=send_back_advice,
+         form=[FormField("letter_id", "draft"), FormField("request_summary", "textarea"), FormField("details", "details")],
+         example={"letter_id": 1, "details": {"reasons": "需对多个系统的原始记录汇总分析"}})
+def edit_letter(case: Case, data: EditLetterIn, act: Act) -> Change:
     """The clerk edits only data fields of a draft (inserted escaped); the wording stays the template's.
     An edited reply needs its reviews again (``draft_edited``)."""
-    from ..outcomes import OUTCOMES, validate_details
-
-    letter = _letter(ctx, data.letter_id)
+    letter = letter_of(case, data.letter_id)
     if letter.status != "draft":
-        ctx.refuse("已印发的文书不能修改；如有错误，请作废后重新出具")
-    draft_edited(ctx, letter)
+        raise Refused("已印发的文书不能修改；如有错误，请作废后重新出具")
+    change = Change()
+    draft_edited(case, letter, change)
     new = dict(letter.data)
     if data.request_summary is not None:
         new["request_summary"] = data.request_summary.strip()
@@ -165,6 +136,7 @@ def edit_letter(ctx: "Ctx", data: EditLetterIn) -> None:
         decision = dict(new.get("decision") or {})
         decision["details"] = {**decision.get("details", {}), **clean}
         new["decision"] = decision
-    letter.data = new
-    ctx.notes["letter"] = {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
-                                                              if getattr(data, k) is not None)}
+    change.set(letter, data=new)
+    change.note("letter", {"id": letter.id, "edited": sorted(k for k in ("request_summary", "details")
+                                                              if getattr(data, k) is not None)})
+    return change

@@ -6,57 +6,65 @@ from datetime import date
 
 from pydantic import Field
 
-from .pipeline import Ctx, Inputs, handler
+from ..case import Act, Case
+from ..change import Change
+from ..errors import Refused
+from ..eventdef import FormField, Inputs, declare, move
 
 
 class AskReasonsIn(Inputs):
-    reply_by: date
-    note: str = Field(default="", max_length=2000)
+    reply_by: date = Field(title="说明理由的期限")
+    note: str = Field(default="", max_length=2000, title="备注")
 
 
-def _within_the_statutory_period(ctx: Ctx) -> None:
+def within_the_statutory_period(case: Case, act: Act) -> None:
     """Art 35 lets the agency set a later date because it *cannot* answer within the art 33 period: once
     that period has run out the answer is late, and a later date set now would make a late reply look
     timely. So neither the request for reasons nor the later date is available after it."""
-    statutory = ctx.clock().computed.computed_due
-    if statutory is not None and ctx.today > statutory:
-        ctx.refuse(f"答复期限已于{statutory}届满，已经逾期，不能再依条例第三十五条要求说明理由或确定延迟答复期限")
+    statutory = case.clock(act).computed.computed_due
+    if statutory is not None and act.today > statutory:
+        raise Refused(f"答复期限已于{statutory}届满，已经逾期，不能再依条例第三十五条要求说明理由或确定延迟答复期限")
 
 
-@handler("ask_reasons", {"clerk"}, AskReasonsIn, precheck=_within_the_statutory_period)
-def ask_reasons(ctx: Ctx, data: AskReasonsIn) -> None:
-    if data.reply_by <= ctx.today:
-        ctx.refuse("说明理由的答复期限应晚于今天")
-    ctx.app.reasons_reply_by = data.reply_by
-    ctx.reason = data.note
-    ctx.draft_letter("reasons_request", {"reply_by": data.reply_by.isoformat()})
+@declare("ask_reasons", "要求说明理由", moves=[move(["reviewing", "handling"], "awaiting_reasons")], roles={"clerk"},
+         inputs=AskReasonsIn, guards=[within_the_statutory_period],
+         form=[FormField("reply_by", "date"), FormField("note")])
+def ask_reasons(case: Case, data: AskReasonsIn, act: Act) -> Change:
+    if data.reply_by <= act.today:
+        raise Refused("说明理由的答复期限应晚于今天")
+    change = Change(reason=data.note).set_app(reasons_reply_by=data.reply_by)
+    change.draft_letter("reasons_request", {"reply_by": data.reply_by.isoformat()})
+    return change
 
 
 class AcceptReasonsIn(Inputs):
-    later_due: date
-    reason: str = Field(min_length=1, max_length=2000)
+    later_due: date = Field(title="确定的答复期限")
+    reason: str = Field(min_length=1, max_length=2000, title="理由")
 
 
-@handler("accept_reasons", {"head"}, AcceptReasonsIn, precheck=_within_the_statutory_period)
-def accept_reasons(ctx: Ctx, data: AcceptReasonsIn) -> None:
-    view = ctx.clock()
-    computed = view.computed.computed_due
+@declare("accept_reasons", "认可理由并确定答复期限", moves=[move("awaiting_reasons", "handling")], roles={"head"},
+         inputs=AcceptReasonsIn, guards=[within_the_statutory_period],
+         form=[FormField("later_due", "date"), FormField("reason", "textarea")])
+def accept_reasons(case: Case, data: AcceptReasonsIn, act: Act) -> Change:
+    computed = case.clock(act).computed.computed_due
     if computed and data.later_due < computed:
-        ctx.refuse(f"确定的答复期限 {data.later_due} 早于法定期限 {computed}，不能提前")
-    ctx.app.later_due_date = data.later_due
-    ctx.app.later_due_reason = data.reason
-    ctx.reason = data.reason
-    ctx.draft_letter("late_reply_notice", {"later_due": data.later_due.isoformat(), "reason": data.reason})
+        raise Refused(f"确定的答复期限 {data.later_due} 早于法定期限 {computed}，不能提前")
+    change = Change(reason=data.reason).set_app(later_due_date=data.later_due, later_due_reason=data.reason)
+    change.draft_letter("late_reply_notice", {"later_due": data.later_due.isoformat(), "reason": data.reason})
+    return change
 
 
 class RejectReasonsIn(Inputs):
-    reasons_request: str = Field(min_length=1, max_length=4000)
-    reasons_answer: str = Field(min_length=1, max_length=4000)
+    reasons_request: str = Field(min_length=1, max_length=4000, title="要求说明理由的情况")
+    reasons_answer: str = Field(min_length=1, max_length=4000, title="申请人的说明及认定")
 
 
-@handler("reject_reasons", {"head"}, RejectReasonsIn)
-def reject_reasons(ctx: Ctx, data: RejectReasonsIn) -> None:
-    ctx.app.outcome = "excessive"
-    ctx.app.outcome_details = {"reasons_request": data.reasons_request, "reasons_answer": data.reasons_answer}
-    ctx.app.decided_by_id = ctx.actor.user_id
-    ctx.draft_letter("reply", {}, outcome="excessive")
+@declare("reject_reasons", "理由不成立", moves=[move("awaiting_reasons", "reply_drafting")], roles={"head"},
+         inputs=RejectReasonsIn,
+         form=[FormField("reasons_request", "textarea"), FormField("reasons_answer", "textarea")])
+def reject_reasons(case: Case, data: RejectReasonsIn, act: Act) -> Change:
+    change = Change().set_app(outcome="excessive", decided_by_id=act.actor.user_id,
+                              outcome_details={"reasons_request": data.reasons_request,
+                                               "reasons_answer": data.reasons_answer})
+    change.draft_letter("reply", {}, outcome="excessive")
+    return change

@@ -20,7 +20,7 @@ from engine.models import Agency, Delivery, User
 from engine.settings import Settings
 
 from ..workflow.test_happy_paths import to_handling
-from ..workflow.world import HOOKS, build_world
+from ..workflow.world import LETTERS, build_world
 
 
 class Inbox:
@@ -102,7 +102,7 @@ def test_webhook_signed_and_retried(sqlite_db, registry, monkeypatch):
         s.commit()
     app_id = w.register(today="2026-02-02", channel_facts={"mail_received": "2026-02-02"})
     to_handling(w, app_id, today="2026-02-03")
-    run_sweep(lambda: Session(sqlite_db, expire_on_commit=False), registry, date(2026, 3, 10), HOOKS)
+    run_sweep(lambda: Session(sqlite_db, expire_on_commit=False), registry, date(2026, 3, 10), LETTERS)
     settings = Settings()
     Receiver.fail, Receiver.received = True, []
     with Session(sqlite_db) as s:
@@ -134,7 +134,7 @@ def test_two_schedulers_one_leader(pg_url, monkeypatch, tmp_path):
     settings_mod.get_settings.cache_clear()
     import engine.alerting.scheduler as sched
 
-    monkeypatch.setattr(sched, "build_scheduler", lambda hooks=None: _NoJobs())
+    monkeypatch.setattr(sched, "build_scheduler", lambda letters=None: _NoJobs())
     a, b = SchedulerService(retry_seconds=0.2), SchedulerService(retry_seconds=0.2)
     a.start()
     assert a.leading.wait(5)
@@ -166,7 +166,7 @@ def _queue_webhook(sqlite_db, registry, url):
         s.commit()
     app_id = w.register(today="2026-02-02", channel_facts={"mail_received": "2026-02-02"})
     to_handling(w, app_id, today="2026-02-03")
-    run_sweep(lambda: Session(sqlite_db, expire_on_commit=False), registry, date(2026, 3, 10), HOOKS)
+    run_sweep(lambda: Session(sqlite_db, expire_on_commit=False), registry, date(2026, 3, 10), LETTERS)
 
 
 @pytest.mark.parametrize("url, resolved", [

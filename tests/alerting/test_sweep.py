@@ -11,7 +11,7 @@ from engine.check import run_checks
 from engine.models import Alert, Application, Consultation
 
 from ..workflow.test_happy_paths import to_handling
-from ..workflow.world import HOOKS, build_world
+from ..workflow.world import LETTERS, build_world
 
 
 def days(a: date, b: date):
@@ -28,8 +28,8 @@ def walk(w, start: date, end: date, skip: set[date] = frozenset()) -> dict[str, 
     for day in days(start, end):
         if day in skip:
             continue
-        run_sweep(factory, w.registry, day, HOOKS)
-        run_sweep(factory, w.registry, day, HOOKS)
+        run_sweep(factory, w.registry, day, LETTERS)
+        run_sweep(factory, w.registry, day, LETTERS)
         with w.session() as s:
             for key in s.exec(select(Alert.key)).all():
                 first.setdefault(key, day)
@@ -119,7 +119,7 @@ def test_concurrent_sweeps_no_duplicates(db, registry):
 
     def go():
         try:
-            run_sweep(lambda: Session(db, expire_on_commit=False), registry, date(2026, 3, 20), HOOKS)
+            run_sweep(lambda: Session(db, expire_on_commit=False), registry, date(2026, 3, 20), LETTERS)
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 

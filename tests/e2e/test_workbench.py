@@ -174,7 +174,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
     assert path.read_bytes().startswith(b"%PDF")
     shots.take(head, "04-signed")
     # a supervisor of the competent department approves a fee
-    from engine import services
+    from engine import workflow
     from engine.db import new_session
 
     fee_app = world.register(today="2026-03-09", request_text="请提供近十年全部会议纪要")

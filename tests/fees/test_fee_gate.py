@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from engine import services
+from engine import workflow
 from engine.actors import Actor
 from engine.errors import Forbidden, InputError, NotFound, Refused
 from engine.models import FeeAssessment, Letter
@@ -93,7 +93,7 @@ def test_no_payment_period_runs_before_the_notice_is_served(w):
     propose(w, app_id)
     w.fire("supervisor", app_id, "approve_fee", today="2026-03-05")
     with w.session() as s:
-        msg = pytest.raises(Refused, services.fire, s, Actor.system(), app_id, "payment_lapsed", {},
+        msg = pytest.raises(Refused, workflow.fire, s, Actor.system(), app_id, "payment_lapsed", {},
                             today=D("2026-06-30"), registry=w.registry)
     assert "尚未送达" in str(msg.value)
     from engine.alerting.sweep import run_sweep
@@ -115,9 +115,9 @@ def test_lapse_closes_as_fee_unpaid(w):
     due = w.registry.calendar().add_working_days(D("2026-03-09"), 20)
     assert fee_of(w, app_id).payment_due == due
     with w.session() as s, pytest.raises(Refused, match="尚未届满"):
-        services.fire(s, Actor.system(), app_id, "payment_lapsed", {}, today=due, registry=w.registry)
+        workflow.fire(s, Actor.system(), app_id, "payment_lapsed", {}, today=due, registry=w.registry)
     with w.session() as s:
-        services.fire(s, Actor.system(), app_id, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
+        workflow.fire(s, Actor.system(), app_id, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
     app = w.app(app_id)
     assert app.status == "closed" and app.outcome == "fee_unpaid" and app.concluded_on == due
     assert letters_of(w, app_id, "termination_notice")
@@ -217,14 +217,15 @@ def test_annual_fee_figures(w):
     w.fire("supervisor", b, "approve_fee", today="2026-03-05")
     serve_fee_notice(w, b, "2026-03-05")
     with w.session() as s:
-        services.fire(s, Actor.system(), b, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
+        workflow.fire(s, Actor.system(), b, "payment_lapsed", {}, today=D("2026-05-06"), registry=w.registry)
         figures = fee_figures(s, w.agency_id, 2026)
     assert figures == {"notices": 2, "billed_fen": 540000, "collected_fen": 470000, "closed_unpaid": 1}
 
 
 def test_bands_are_agency_configuration_recorded_with_the_assessment(db, registry):
     """[unconfirmed] bands: an agency may configure them; the assessment records the bands it used."""
-    from letters.audit import check_fee, load_case
+    from engine.case_repository import full_case
+    from letters.audit import check_fee
 
     bands = [{"first": 1, "last": 50, "rate": 0}, {"first": 51, "last": None, "rate": 5}]
     w = build_world(db, registry, fee_volume_bands=bands, fee_page_rule="A3 折算为2页")
@@ -241,7 +242,7 @@ def test_bands_are_agency_configuration_recorded_with_the_assessment(db, registr
         agency.settings = {}  # back to the national bands: the recorded assessment still checks out
         s.add(agency)
         s.commit()
-        case = load_case(s, s.get(Application, app_id), registry)
+        case = full_case(s, app_id)
     assert check_fee(case).ok
 
 

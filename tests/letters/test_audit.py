@@ -15,8 +15,8 @@ from letters.audit import (
     check_remedy,
     check_required,
     check_tamper,
-    load_case,
 )
+from engine.case_repository import full_case
 from letters.samples import build_samples
 
 
@@ -28,8 +28,7 @@ def world(tmp_path_factory):
 def case_of(world, letter):
     w, _ = world
     with Session(w.engine) as s:
-        app = s.get(Application, letter.application_id)
-        return load_case(s, app, w.registry)
+        return full_case(s, letter.application_id)
 
 
 def broken(letter, **changes):
@@ -50,7 +49,7 @@ def broken(letter, **changes):
 def test_correct_letters_pass_every_blocking_check(world):
     _, letters = world
     for key, letter in letters.items():
-        findings = audit_case(case_of(world, letter))
+        findings = audit_case(case_of(world, letter), world[0].registry)
         assert blocking_failures(findings) == [], (key, [f.message for f in blocking_failures(findings)])
 
 
@@ -103,9 +102,9 @@ def test_remedy_paragraph(world):
 def test_on_time_warning(world):
     letter = world[1]["reply/provide"]
     case = case_of(world, letter)
-    assert check_on_time(letter, case).ok
+    assert check_on_time(letter, case, world[0].registry).ok
     late = broken(letter, due_date="2026-03-10", issue_date="2026-03-18")
-    f = check_on_time(late, case)
+    f = check_on_time(late, case, world[0].registry)
     assert not f.ok and f.severity == "warning" and "逾期6个工作日" in f.message
 
 
@@ -121,34 +120,34 @@ def test_tamper_check(world):
 def test_procedure_checks_on_the_consultation_case(world):
     w, letters = world
     case = case_of(world, letters["fee_notice"])
-    by = {f.check: f for f in audit_case(case) if f.letter_id is None}
+    by = {f.check: f for f in audit_case(case, w.registry) if f.letter_id is None}
     assert by["third_party"].ok and by["fee"].ok and by["extension"].ok and by["correction"].ok
     assert not by["service"].ok and "未登记送达" in by["service"].message  # nothing served in the samples
     # remove the override notice and the fee approval: both warnings fire
-    case.letters = [x for x in case.letters if x.type != "third_party_disclosure_notice"]
+    case.records["letters"] = [x for x in case.letters() if x.type != "third_party_disclosure_notice"]
     case.app.outcome = "partial"
-    for fee in case.fees:
+    for fee in case.fees():
         fee.approved_on = None
-    by = {f.check: f for f in audit_case(case) if f.letter_id is None}
+    by = {f.check: f for f in audit_case(case, w.registry) if f.letter_id is None}
     assert not by["third_party"].ok and "未书面告知第三方" in by["third_party"].message
     assert not by["fee"].ok and "核准之前" in by["fee"].message
 
 
 def test_extension_and_correction_warnings(world):
-    _, letters = world
+    w, letters = world
     case = case_of(world, letters["fee_notice"])
-    for e in case.events:
+    for e in case.history.trail:
         if e.name == "extend":
             e.role = "clerk"
             e.changes = {**e.changes, "_related": {"extension": {"days": 25, "requested_by": e.actor_id,
                                                                  "old_due": "2026-01-01"}}}
-    f = next(x for x in audit_case(case) if x.check == "extension")
+    f = next(x for x in audit_case(case, w.registry) if x.check == "extension")
     assert not f.ok
     for needle in ("未经负责人批准", "申请人本人批准", "原期限2026-01-01前", "超过20个"):
         assert needle in f.message
     corr = case_of(world, letters["correction_notice"])
-    corr.events = corr.events + [e for e in corr.events if e.name == "request_correction"]
-    f = next(x for x in audit_case(corr) if x.check == "correction")
+    corr.history.trail += [e for e in corr.history.trail if e.name == "request_correction"]
+    f = next(x for x in audit_case(corr, w.registry) if x.check == "correction")
     assert not f.ok and "超过一次" in f.message
 
 

@@ -30,7 +30,7 @@ def pdf_text(pdf: bytes, tmp: Path) -> str:
 
 def test_every_type_is_there(samples):
     from engine.outcomes import OUTCOMES
-    from engine.services.letters_due import LETTER_TYPES
+    from engine.letter_data import LETTER_TYPES
 
     replies = {f"reply/{o}" for o, spec in OUTCOMES.items() if spec.by_decision}
     assert set(samples) == (set(LETTER_TYPES) - {"reply"}) | replies

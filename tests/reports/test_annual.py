@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from calendars import CalendarRegistry, ImportedYear
 from engine.actors import Actor
-from engine import services
+from engine import workflow
 from engine.reports.annual import annual_report, cell_applications
 
 from ..fees.test_fee_gate import serve_fee_notice
@@ -86,7 +86,7 @@ def year(tmp_path_factory):
     w.fire("clerk", a, "request_correction", {"items": ["请明确"], "period_days": 5,
                                                   "notice_served_on": "2026-07-02"}, today="2026-07-02")
     with w.session() as s:
-        services.fire(s, Actor.system(), a, "correction_lapsed", {}, today=D("2026-07-20"), registry=registry)
+        workflow.fire(s, Actor.system(), a, "correction_lapsed", {}, today=D("2026-07-20"), registry=registry)
     a = y.new("2026-07-01")  # fee unpaid → closed
     w.fire("clerk", a, "start_review", today="2026-07-02")
     w.fire("clerk", a, "accept", today="2026-07-02")
@@ -94,7 +94,7 @@ def year(tmp_path_factory):
     w.fire("supervisor", a, "approve_fee", today="2026-07-03")
     serve_fee_notice(w, a, "2026-07-03")
     with w.session() as s:
-        services.fire(s, Actor.system(), a, "payment_lapsed", {}, today=D("2026-08-10"), registry=registry)
+        workflow.fire(s, Actor.system(), a, "payment_lapsed", {}, today=D("2026-08-10"), registry=registry)
     a = y.new("2026-08-03")  # withdrawn
     w.fire("clerk", a, "withdraw", {"withdrawn_on": "2026-08-05"}, today="2026-08-05")
     # 2026, company: two concluded, one carried into 2027

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from engine.actors import Actor
-from engine import services
+from engine import workflow
 from engine.db import make_engine
 from engine.reports.annual import COLUMN_KEYS, PARENTS, annual_report
 
@@ -53,7 +53,7 @@ def test_check_holds_for_random_workloads(tmp_path_factory, sqlite_template, reg
             w.fire("clerk", app_id, "request_correction", {"items": ["x"], "period_days": 3,
                                                                         "notice_served_on": r}, today=r)
             with Session(engine) as s:
-                services.fire(s, Actor.system(), app_id, "correction_lapsed", {},
+                workflow.fire(s, Actor.system(), app_id, "correction_lapsed", {},
                               today=received + timedelta(days=20), registry=registry)
             continue
         w.fire("clerk", app_id, "accept", today=r)

@@ -4,7 +4,7 @@ application; the full values only through the logged reveal of the application's
 import pytest
 from sqlmodel import select
 
-from engine import services
+from engine import workflow
 from engine.errors import Forbidden, InputError, NotFound
 from engine.models import AccessLog, Applicant, ApplicantDetails, Event, Letter, mask_id, mask_phone, mask_pii
 from engine.services.applicants import reveal_applicant, reveal_on_application
@@ -34,7 +34,7 @@ def register_at(w, agency: str, **applicant) -> int:
     """Register at DEMO (clerk) or OTHER (other_clerk) with the shared test identity, amended."""
     agency_id, actor = (w.agency_id, "clerk") if agency == "DEMO" else (w.other_agency_id, "other_clerk")
     with w.session() as s:
-        app, _ = services.register(s, w.actor(actor), agency_id,
+        app, _ = workflow.register(s, w.actor(actor), agency_id,
                                    register_inputs(applicant={**APPLICANT, **applicant}),
                                    today=D("2026-03-02"), registry=w.registry)
         return app.id

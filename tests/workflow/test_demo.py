@@ -8,12 +8,12 @@ from engine.check import run_checks
 from engine.demo import create_demo
 from engine.models import Application
 from engine.states import STATES
-from letters.hooks import make_hooks
+from letters.hooks import LetterDesk
 
 
 def test_demo_covers_every_state(sqlite_db, registry):
     today = date(2026, 11, 20)
-    passwords = create_demo(lambda: Session(sqlite_db, expire_on_commit=False), registry, make_hooks(), today,
+    passwords = create_demo(lambda: Session(sqlite_db, expire_on_commit=False), registry, LetterDesk(), today,
                             password="demo-password-1")
     assert set(passwords) >= {"clerk1", "head1", "secrecy1", "legal1", "supervisor1", "admin", "platform1"}
     with Session(sqlite_db) as s:

@@ -7,7 +7,7 @@ from engine.errors import Conflict, Forbidden, InputError, NotFound, Refused
 from engine.models import Event, FeeAssessment, Letter
 
 from .test_happy_paths import OUTCOME_DETAILS, to_handling
-from .world import D, build_world
+from .world import D, FakeLetters, build_world
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_supervisor_reads_but_cannot_act_as_clerk(w):
 
 
 def test_register_art29_contents(w):
-    from engine import services
+    from engine import workflow
 
     from .world import register_inputs
 
@@ -73,7 +73,7 @@ def test_register_art29_contents(w):
     ]
     for overrides, message in cases:
         with w.session() as s, pytest.raises(InputError) as exc:
-            services.register(s, w.actor("clerk"), w.agency_id, register_inputs(**overrides),
+            workflow.register(s, w.actor("clerk"), w.agency_id, register_inputs(**overrides),
                               today=D("2026-03-02"), registry=w.registry)
         assert message in exc.value.message, (overrides, exc.value.message)
     with w.session() as s:
@@ -188,14 +188,14 @@ def test_sign_off_blocked_by_the_audit(w):
     to_handling(w, app_id)
     w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "需汇总"}})
 
-    def failing(ctx, letter):
-        return [{"check": "remedy", "severity": "blocking", "ok": False, "message": "缺少救济途径"},
-                {"check": "service", "severity": "warning", "ok": False, "message": "未登记送达"}]
+    class FailingAudit(FakeLetters):
+        def audit(self, case, letter, registry):
+            return [{"check": "remedy", "severity": "blocking", "ok": False, "message": "缺少救济途径"},
+                    {"check": "service", "severity": "warning", "ok": False, "message": "未登记送达"}]
 
-    hooks = {"audit": failing, "render": lambda c, x: (b"%PDF", "t")}
-    msg = unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off", hooks=hooks))
+    msg = unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off", letters=FailingAudit()))
     assert "缺少救济途径" in msg and "未登记送达" not in msg
-    assert "渲染与法制审核组件" in unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off", hooks={}))
+    assert "渲染与法制审核组件" in unchanged(w, app_id, lambda: w.fire("head", app_id, "sign_off", letters=None))
 
 
 def test_archive_preconditions(w):
@@ -229,22 +229,22 @@ def test_unknown_event_and_unknown_input_fields(w):
 
 
 def test_available_actions_with_reasons(w):
-    from engine import services
+    from engine import workflow
 
     app_id = w.register()
     w.fire("clerk", app_id, "start_review")
     with w.session() as s:
-        actions = {a["event"]: a for a in services.available_actions(s, w.actor("clerk"), app_id, today=D("2026-03-03"),
+        actions = {a["event"]: a for a in workflow.available_actions(s, w.actor("clerk"), app_id, today=D("2026-03-03"),
                                                                      registry=w.registry)}
     assert actions["accept"]["allowed"] and actions["request_correction"]["allowed"]
     assert not actions["sign_off"]["allowed"] and "须由工作机构负责人办理" in actions["sign_off"]["reason"]
     assert "不能归档" in actions["archive"]["reason"]
     with w.session() as s:
-        head = {a["event"]: a for a in services.available_actions(s, w.actor("head"), app_id, today=D("2026-03-03"),
+        head = {a["event"]: a for a in workflow.available_actions(s, w.actor("head"), app_id, today=D("2026-03-03"),
                                                                   registry=w.registry)}
     assert "没有待批准的延期申请" in head["extend"]["reason"]
     with w.session() as s, pytest.raises(NotFound):
-        services.available_actions(s, w.actor("other_clerk"), app_id, registry=w.registry)
+        workflow.available_actions(s, w.actor("other_clerk"), app_id, registry=w.registry)
 
 
 def test_fee_rows_untouched_by_refusals(w):
@@ -258,7 +258,7 @@ def test_art35_later_date_only_within_the_statutory_period(w):
     """条例 art 35: a later reasonable date is for an answer that cannot be given within the art 33
     period; once that period has run out the answer is late, so neither asking for reasons nor the
     later date is available, and a late reply can never become an on-time one."""
-    from engine import services
+    from engine import workflow
 
     app_id = w.register()
     w.fire("clerk", app_id, "start_review")
@@ -273,7 +273,7 @@ def test_art35_later_date_only_within_the_statutory_period(w):
                                               today=after_due.isoformat()))
     assert "已经逾期" in msg
     with w.session() as s:  # available_actions says the same as firing does
-        head = {a["event"]: a for a in services.available_actions(s, w.actor("head"), app_id, today=after_due,
+        head = {a["event"]: a for a in workflow.available_actions(s, w.actor("head"), app_id, today=after_due,
                                                                   registry=w.registry)}
     assert not head["accept_reasons"]["allowed"] and "已经逾期" in head["accept_reasons"]["reason"]
     w.fire("head", app_id, "accept_reasons", {"later_due": "2026-06-30", "reason": "数量较多"}, today=due.isoformat())

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from engine.check import run_checks
 from engine.models import Consultation, Letter
 
-from .world import HOOKS, D, build_world
+from .world import LETTERS, D, build_world
 
 
 @pytest.fixture
@@ -178,11 +178,11 @@ def test_correction_lapse_closes_with_legal_date_and_termination_notice(w):
                                                 "tracking_number": "EMS1"}, today="2026-03-06")
     period_end = w.registry.calendar().add_working_days(D("2026-03-06"), 15)
     w.fire("system", app_id, "correction_lapsed", today="2026-04-20") if "system" in w.users else None
-    from engine import services
+    from engine import workflow
     from engine.actors import Actor
 
     with w.session() as s:
-        services.fire(s, Actor.system(), app_id, "correction_lapsed", {}, today=D("2026-04-20"), registry=w.registry)
+        workflow.fire(s, Actor.system(), app_id, "correction_lapsed", {}, today=D("2026-04-20"), registry=w.registry)
     app = w.app(app_id)
     assert app.status == "closed" and app.outcome == "no_correction" and app.concluded_on == period_end
     ev = w.events(app_id)[-1]
@@ -217,7 +217,7 @@ def test_consultation_pauses_and_resumes(w):
 
 
 def test_consultation_lapse_agency_silence_is_consent(w):
-    from engine import services
+    from engine import workflow
     from engine.actors import Actor
 
     app_id = w.register()
@@ -227,10 +227,10 @@ def test_consultation_lapse_agency_silence_is_consent(w):
     with w.session() as s:
         c = s.exec(select(Consultation).where(Consultation.application_id == app_id)).one()
         with pytest.raises(Exception) as exc:
-            services.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
+            workflow.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
                           today=D("2026-03-20"), registry=w.registry)
         assert "没有已超过15个工作日" in str(exc.value)
-        services.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
+        workflow.fire(s, Actor.system(), app_id, "consultation_lapsed", {"consultation_id": c.id},
                       today=D("2026-04-01"), registry=w.registry)
     with w.session() as s:
         c = s.get(Consultation, c.id)
@@ -345,7 +345,7 @@ def test_service_of_the_reply_records_the_remedy_periods(w):
 
 
 def _issue_letters(w, app_id, today):
-    from engine import services
+    from engine import workflow
 
     with w.session() as s:
         drafts = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "draft",
@@ -353,8 +353,8 @@ def _issue_letters(w, app_id, today):
         ids = [x.id for x in drafts]
     for letter_id in ids:
         with w.session() as s:
-            services.fire(s, w.actor("clerk"), app_id, "issue_letter", {"letter_id": letter_id}, today=D(today),
-                          registry=w.registry, hooks=HOOKS)
+            workflow.fire(s, w.actor("clerk"), app_id, "issue_letter", {"letter_id": letter_id}, today=D(today),
+                          registry=w.registry, letters=LETTERS)
 
 
 def test_consultation_recorded_before_the_party_has_the_letter(w):

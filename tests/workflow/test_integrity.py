@@ -6,14 +6,14 @@ from contextlib import contextmanager
 import pytest
 from sqlmodel import Session, delete, func, select, update
 
-from engine import services
+from engine import workflow
 from engine.check import run_checks
 from engine.errors import Conflict, Refused
 from engine.models import Application, Event, Letter
 
 from .tampering import tampering
 from .test_happy_paths import to_handling
-from .world import D, HOOKS, build_world
+from .world import D, LETTERS, FakeLetters, build_world
 
 
 def test_twenty_threads_one_winner_on_postgres(pg_db, registry):
@@ -31,8 +31,8 @@ def test_twenty_threads_one_winner_on_postgres(pg_db, registry):
         barrier.wait()
         try:
             with Session(pg_db, expire_on_commit=False) as s:
-                services.fire(s, actor, app_id, "decide", inputs, expected_version=version, today=D("2026-03-05"),
-                              registry=registry, hooks=HOOKS)
+                workflow.fire(s, actor, app_id, "decide", inputs, expected_version=version, today=D("2026-03-05"),
+                              registry=registry, letters=LETTERS)
             outcome = "ok"
         except Conflict:
             outcome = "conflict"
@@ -83,13 +83,13 @@ def test_error_before_commit_leaves_no_trace(db, registry):
     to_handling(w, app_id)
     before = w.app(app_id)
 
-    def boom(ctx):
-        assert ctx.app.status == "reply_drafting"  # the change was applied in the transaction…
+    def boom(case):
+        assert case.app.status == "reply_drafting"  # the change was applied in the transaction…
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}},
-               hooks={**HOOKS, "before_commit": boom})
+               before_commit=boom)
     after = w.app(app_id)  # …and rolled back with everything else
     assert (after.status, after.version, after.outcome) == (before.status, before.version, None)
     assert [e.name for e in w.events(app_id)] == ["register", "start_review", "accept"]
@@ -106,11 +106,12 @@ def test_error_in_sign_off_keeps_the_number_unused(db, registry):
     to_handling(w, app_id)
     w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}})
 
-    def broken_render(ctx, letter):
-        raise RuntimeError("renderer crashed")
+    class BrokenRender(FakeLetters):
+        def render(self, agency, letter):
+            raise RuntimeError("renderer crashed")
 
     with pytest.raises(RuntimeError):
-        w.fire("head", app_id, "sign_off", hooks={**HOOKS, "render": broken_render})
+        w.fire("head", app_id, "sign_off", letters=BrokenRender())
     w.fire("head", app_id, "sign_off")
     with w.session() as s:
         letter = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.status == "issued")).one()
@@ -186,8 +187,8 @@ def test_an_event_writes_the_application_once_and_leaves_the_session_clean(db, r
     app_id = w.register()
     to_handling(w, app_id)
     with application_updates(db) as updates, w.session() as s:
-        result = services.fire(s, w.actor("clerk"), app_id, "request_extension", {"days": 5, "reason": "需调取档案"},
-                               today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+        result = workflow.fire(s, w.actor("clerk"), app_id, "request_extension", {"days": 5, "reason": "需调取档案"},
+                               today=D("2026-03-05"), registry=registry, letters=LETTERS)
         app = result.application
         assert not s.dirty and not inspect(app).modified
         assert (app.version, app.extension_requested_days) == (4, 5)
@@ -206,9 +207,9 @@ def test_a_decision_that_drafts_its_reply_writes_the_application_once(db, regist
     app_id = w.register()
     to_handling(w, app_id)
     with application_updates(db) as updates, w.session() as s:
-        result = services.fire(s, w.actor("clerk"), app_id, "decide",
+        result = workflow.fire(s, w.actor("clerk"), app_id, "decide",
                                {"outcome": "needs_creation", "details": {"reasons": "需另行加工"}},
-                               today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+                               today=D("2026-03-05"), registry=registry, letters=LETTERS)
         drafted = result.event.changes["_related"]["letters_drafted"]
         assert not s.dirty and not s.new and not any(inspect(x).modified for x in result.letters)
         assert [x.id for x in result.letters if x.status == "draft"] == [d["id"] for d in drafted]

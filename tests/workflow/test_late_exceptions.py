@@ -14,7 +14,7 @@ from engine.reports.annual import annual_report
 
 from ..fees.test_fee_gate import fee_of, letters_of, propose, serve_fee_notice
 from .test_happy_paths import to_handling
-from .world import HOOKS, D, build_world
+from .world import LETTERS, D, build_world
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_art30_head_cannot_excuse_before_the_period_ends(w):
 def test_art30_good_cause_reopens_a_case_the_sweep_closed_and_voids_its_termination_notice(w):
     app_id, end = awaiting_correction(w)
     after = w.registry.calendar().add_working_days(end, 1)
-    run_sweep(w.session, w.registry, after, HOOKS)
+    run_sweep(w.session, w.registry, after, LETTERS)
     app = w.app(app_id)
     assert app.status == "closed" and app.outcome == "no_correction" and app.concluded_on == end
     assert report_2026(w).table3["3.7"]["total"] == 1  # terminated: 逾期不补正
@@ -92,7 +92,7 @@ def test_art30_good_cause_reopens_a_case_the_sweep_closed_and_voids_its_terminat
     report = report_2026(w)
     assert report.table3["3.7"]["total"] == 0 and report.table3["4"]["total"] == 1 and report.check_ok
     assert_checks_clean(w, late)
-    run_sweep(w.session, w.registry, D(late), HOOKS)  # nothing to close again
+    run_sweep(w.session, w.registry, D(late), LETTERS)  # nothing to close again
     assert w.app(app_id).status == "reviewing"
 
 
@@ -143,7 +143,7 @@ def test_109_head_accepts_late_payment_with_good_cause_before_the_sweep(w):
 def test_109_good_cause_reopens_a_case_closed_as_fee_unpaid(w):
     app_id, due = awaiting_payment(w)
     after = w.registry.calendar().add_working_days(due, 1)
-    run_sweep(w.session, w.registry, after, HOOKS)
+    run_sweep(w.session, w.registry, after, LETTERS)
     app = w.app(app_id)
     assert app.status == "closed" and app.outcome == "fee_unpaid"
     assert report_2026(w).fees["closed_unpaid"] == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from engine import services
+from engine import workflow
 from engine.check import run_checks
 from engine.errors import Refused
 from engine.models import Letter
@@ -33,7 +33,7 @@ def reply_drafts(w, app_id) -> list[int]:
 
 def actions(w, who: str, app_id: int) -> dict[str, dict]:
     with w.session() as s:
-        return {a["event"]: a for a in services.available_actions(s, w.actor(who), app_id, today=D("2026-03-03"),
+        return {a["event"]: a for a in workflow.available_actions(s, w.actor(who), app_id, today=D("2026-03-03"),
                                                                   registry=w.registry)}
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from engine import services
+from engine import workflow
 from engine.errors import Refused
 from engine.models import Letter
 
@@ -16,7 +16,7 @@ def test_possible_repeat_and_month_count(db, registry):
     first = w.register(request_text="请公开2025年本局行政许可事项办理情况统计表")
     w.register(request_text="请公开本市公交票价调整听证材料")
     with w.session() as s:
-        _, signals = services.register(s, w.actor("clerk"), w.agency_id,
+        _, signals = workflow.register(s, w.actor("clerk"), w.agency_id,
                                        register_inputs(request_text="请公开本局2025年行政许可事项办理情况的统计表"),
                                        today=D("2026-03-02"), registry=w.registry)
     assert signals["month_count"] == 3
@@ -44,7 +44,7 @@ def test_clerk_edits_data_fields_of_a_draft_only(db, registry):
 
 def _register_other(w, text="请公开本市空气质量监测数据"):
     with w.session() as s:
-        app, signals = services.register(s, w.actor("other_clerk"), w.other_agency_id,
+        app, signals = workflow.register(s, w.actor("other_clerk"), w.other_agency_id,
                                          register_inputs(request_text=text),
                                          today=D("2026-03-02"), registry=w.registry)
         return app.id, signals
@@ -54,19 +54,15 @@ def _register_other(w, text="请公开本市空气质量监测数据"):
 def test_fee_count_scope_counts_the_same_identity_across_agencies_only_when_set(db, registry, scope, position):
     """Rule: fee_count_scope "all" counts the same identity document at every agency (the position only);
     "agency" counts the agency's own record."""
-    from types import SimpleNamespace
-
-    from engine.models import Agency, Application
-    from engine.services.fees import item_position
+    from engine.case_repository import load_case
 
     w = build_world(db, registry, fee_count_scope=scope)
     _register_other(w)
     _register_other(w, "请公开本市噪声监测数据")
     app_id = w.register()
     with w.session() as s:
-        app = s.get(Application, app_id)
-        ctx = SimpleNamespace(app=app, session=s, opts=s.get(Agency, w.agency_id).options)
-        assert item_position(ctx) == position
+        case = load_case(s, app_id)
+        assert case.history.applicant_month_position(case.opts.fee_count_scope) == position
 
 
 def test_registration_signals_never_count_another_agencys_applications(db, registry):
@@ -74,7 +70,7 @@ def test_registration_signals_never_count_another_agencys_applications(db, regis
     w = build_world(db, registry, fee_count_scope="all")
     first = w.register()
     with w.session() as s:
-        _, signals = services.register(s, w.actor("clerk"), w.agency_id, register_inputs(), today=D("2026-03-02"),
+        _, signals = workflow.register(s, w.actor("clerk"), w.agency_id, register_inputs(), today=D("2026-03-02"),
                                        registry=w.registry)
     assert signals["month_count"] == 2 and [r["id"] for r in signals["possible_repeats"]] == [first]
     _, theirs = _register_other(w, register_inputs()["request_text"])

@@ -7,7 +7,7 @@ from sqlmodel import select
 from engine.check import run_checks
 from engine.errors import Refused
 from engine.models import Application
-from engine.services import available_actions
+from engine.workflow import available_actions
 
 from .world import D, build_world
 

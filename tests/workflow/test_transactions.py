@@ -87,9 +87,9 @@ def test_begin_write_keeps_nothing_of_a_failed_write(db):
 
 
 def test_refused_and_conflicting_events_leave_nothing_and_end_cleanly(db, registry):
-    from engine import services
+    from engine import workflow
 
-    from .world import HOOKS
+    from .world import LETTERS
 
     w = build_world(db, registry)
     app_id = w.register()
@@ -98,10 +98,10 @@ def test_refused_and_conflicting_events_leave_nothing_and_end_cleanly(db, regist
     seen = endings(db)
     with Session(db, expire_on_commit=False) as s:
         with pytest.raises(Refused):  # wrong state: refused before anything is written
-            services.fire(s, clerk, app_id, "start_review", {}, today=D("2026-03-03"), registry=registry, hooks=HOOKS)
+            workflow.fire(s, clerk, app_id, "start_review", {}, today=D("2026-03-03"), registry=registry, letters=LETTERS)
         with pytest.raises(Conflict):
-            services.fire(s, clerk, app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}},
-                          expected_version=1, today=D("2026-03-03"), registry=registry, hooks=HOOKS)
+            workflow.fire(s, clerk, app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "x"}},
+                          expected_version=1, today=D("2026-03-03"), registry=registry, letters=LETTERS)
         end_transaction(s)
     assert "rollback" not in seen and seen.count("commit") >= 2
     assert [e.name for e in w.events(app_id)] == ["register", "start_review", "accept"]
@@ -111,10 +111,10 @@ def test_refused_and_conflicting_events_leave_nothing_and_end_cleanly(db, regist
 
 def test_prepared_statements_survive_a_refused_event_on_postgres(pg_db, registry):
     """One connection: after a 409 the statements the event used are still prepared on the server."""
-    from engine import services
+    from engine import workflow
     from engine.db import make_engine
 
-    from .world import HOOKS
+    from .world import LETTERS
 
     engine = make_engine(pg_db.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0,
                          connect_args={"prepare_threshold": 0})
@@ -131,11 +131,11 @@ def test_prepared_statements_survive_a_refused_event_on_postgres(pg_db, registry
         return n
 
     with Session(engine, expire_on_commit=False) as s:
-        services.fire(s, clerk, ids[0], "decide", decide, today=D("2026-03-05"), registry=registry, hooks=HOOKS)
+        workflow.fire(s, clerk, ids[0], "decide", decide, today=D("2026-03-05"), registry=registry, letters=LETTERS)
         before = prepared(s)
         with pytest.raises(Conflict):
-            services.fire(s, clerk, ids[1], "decide", decide, expected_version=1, today=D("2026-03-05"),
-                          registry=registry, hooks=HOOKS)
+            workflow.fire(s, clerk, ids[1], "decide", decide, expected_version=1, today=D("2026-03-05"),
+                          registry=registry, letters=LETTERS)
         assert before >= 4 and prepared(s) >= before
     engine.dispose()
 

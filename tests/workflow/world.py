@@ -8,23 +8,25 @@ from datetime import date
 
 from sqlmodel import Session
 
-from engine import admin, services
+from engine import admin, workflow
 from engine.actors import Actor, load_actor
 from engine.models import Application, Event
 
 D = date.fromisoformat
 
 
-def fake_render(ctx, letter):
-    body = f"{letter.type}|{letter.number}|{letter.data.get('decision', {}).get('outcome')}".encode()
-    return b"%PDF-1.7 test " + hashlib.sha256(body).hexdigest().encode(), "test-1"
+class FakeLetters:
+    """The engine's letter port without WeasyPrint: a passing audit and a stand-in PDF."""
+
+    def audit(self, case, letter, registry):
+        return [{"check": "fields", "severity": "blocking", "ok": True, "message": ""}]
+
+    def render(self, agency, letter):
+        body = f"{letter.type}|{letter.number}|{letter.data.get('decision', {}).get('outcome')}".encode()
+        return b"%PDF-1.7 test " + hashlib.sha256(body).hexdigest().encode(), "test-1"
 
 
-def passing_audit(ctx, letter):
-    return [{"check": "fields", "severity": "blocking", "ok": True, "message": ""}]
-
-
-HOOKS = {"render": fake_render, "audit": passing_audit}
+LETTERS = FakeLetters()
 
 APPLICANT = {
     "kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
@@ -62,15 +64,15 @@ class World:
 
     def register(self, today: str = "2026-03-02", actor: str = "clerk", **overrides) -> int:
         with self.session() as s:
-            app, _ = services.register(s, self.actor(actor), self.agency_id, register_inputs(**overrides),
+            app, _ = workflow.register(s, self.actor(actor), self.agency_id, register_inputs(**overrides),
                                        today=D(today), registry=self.registry)
             return app.id
 
     def fire(self, actor: str, app_id: int, event: str, inputs: dict | None = None, today: str = "2026-03-03",
              **kw):
         with self.session() as s:
-            kw.setdefault("hooks", HOOKS)
-            result = services.fire(s, self.actor(actor), app_id, event, inputs or {}, today=D(today),
+            kw.setdefault("letters", LETTERS)
+            result = workflow.fire(s, self.actor(actor), app_id, event, inputs or {}, today=D(today),
                                    registry=self.registry, **kw)
             return result.application
 

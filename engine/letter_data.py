@@ -6,13 +6,10 @@ letter prints comes from here or from agency settings — nothing is typed into 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..outcomes import GROUNDS, OUTCOMES, requires_review_first
-from ..receipt import CHANNEL_PHRASE
-
-if TYPE_CHECKING:
-    from .pipeline import Ctx
+from .case import Act, Case
+from .outcomes import GROUNDS, OUTCOMES, requires_review_first
+from .receipt import CHANNEL_PHRASE
+from .services.extension import promised_due
 
 LETTER_TYPES = {
     "acknowledgement": "政府信息公开申请登记回执",
@@ -30,9 +27,9 @@ LETTER_TYPES = {
 }
 
 
-def letter_data(ctx: "Ctx", type_: str, extra: dict, outcome: str | None) -> dict:
-    app, agency = ctx.app, ctx.agency
-    applicant = ctx.applicant()
+def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | None) -> dict:
+    app, agency = case.app, case.agency
+    applicant = case.applicant
     data = {
         "letter_type": type_,
         "title": LETTER_TYPES[type_],
@@ -50,7 +47,7 @@ def letter_data(ctx: "Ctx", type_: str, extra: dict, outcome: str | None) -> dic
             "correction_received_on": app.correction_received_on.isoformat() if app.correction_received_on else None,
             "request_text": app.request_text,
         },
-        "drafted_on": ctx.today.isoformat(),
+        "drafted_on": act.today.isoformat(),
     }
     if outcome:
         spec = OUTCOMES[outcome]
@@ -66,4 +63,6 @@ def letter_data(ctx: "Ctx", type_: str, extra: dict, outcome: str | None) -> dic
             "review_first": requires_review_first(outcome, ground),
         }
     data.update({k: v for k, v in extra.items() if k != "addressee"})
+    if type_ == "extension_notice":
+        data.update(promised_due(case, act))  # read from the case as extended
     return data

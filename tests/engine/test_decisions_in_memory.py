@@ -1,0 +1,179 @@
+"""Guards and decisions without a database: a ``Case`` built in memory, the decision's ``Change``
+inspected as data. Each runs in milliseconds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from calendars import CalendarRegistry
+from engine.actors import Actor
+from engine.case import Act, Case, StaticHistory
+from engine.errors import InputError, Refused
+from engine.models import Agency, ApplicantDetails, Application, Consultation, FeeAssessment, Letter
+from engine.services import closing, consultation, correction, decision, extension, fees, letter_records
+from engine.services.catalog import EVENTS
+from engine.workflow import admit
+
+REGISTRY = CalendarRegistry()
+D = date.fromisoformat
+
+
+def actor(user_id: int, *roles: str) -> Actor:
+    return Actor(user_id=user_id, name=f"u{user_id}", grants=frozenset((1, r) for r in roles))
+
+
+def case(status: str = "handling", **fields) -> Case:
+    app = Application(id=7, agency_id=1, number="DEMO-2026-00007", applicant_id=1, channel="email",
+                      channel_facts={}, received_date=D("2026-03-02"), request_text="请公开统计", form_wanted="electronic",
+                      delivery_wanted="email", status=status, version=3, **fields)
+    agency = Agency(id=1, code="DEMO", name="示例局", region="national", competent_department_id=2)
+    return Case(app, agency, ApplicantDetails(application_id=7, kind="natural", name="张三"), StaticHistory(),
+                records={"consultations": [], "fees": [], "letters": [], "service_records": [], "review_cases": []})
+
+
+def act(who: Actor, role: str, today: str = "2026-03-05") -> Act:
+    return Act(who, role, D(today), datetime(2026, 3, 5, tzinfo=timezone.utc), REGISTRY)
+
+
+CLERK, HEAD = actor(1, "clerk"), actor(2, "head")
+
+
+def test_propose_fee_guard_refuses_after_payment_109_hao():
+    """国办函〔2020〕109号: one fee per application — a paid fee is not proposed again (the guard, so the
+    workbench never offers it)."""
+    c = case()
+    c.records["fees"] = [FeeAssessment(id=1, application_id=7, agency_id=1, method="per_volume", units=300,
+                                       amount_fen=4700, status="paid", proposed_by_id=1, proposed_on=D("2026-03-03"))]
+    with pytest.raises(Refused, match="已缴费"):
+        fees.no_fee_yet(c, act(CLERK, "clerk"))
+
+
+def test_propose_fee_computes_the_amount_109_hao():
+    c = case()
+    change = fees.propose_fee(c, fees.ProposeFeeIn(method="per_volume", pages=300), act(CLERK, "clerk"))
+    (fee,) = change.new
+    assert fee.amount_fen > 0 and fee.proposed_by_id == 1 and fee.status == "proposed"
+    assert change.app == {} and not change.letters
+
+
+def test_the_proposer_cannot_approve_the_fee():
+    c = case("awaiting_fee_approval")
+    c.agency.settings = {"fee_approval_by_supervisor": False}
+    c.records["fees"] = [FeeAssessment(id=1, application_id=7, agency_id=1, method="per_volume", units=300,
+                                       amount_fen=4700, status="proposed", proposed_by_id=2, proposed_on=D("2026-03-03"))]
+    with pytest.raises(Refused, match="不能核准自己的收费"):
+        fees.can_approve(c, act(HEAD, "head"))
+
+
+def test_correction_is_requested_once_art_30():
+    """条例第三十条: 补正 is asked once — a case whose family was already asked is refused by the guard."""
+    c = case("reviewing")
+    c.history = StaticHistory(family_corrected=True)
+    with pytest.raises(Refused, match="一次性告知"):
+        correction.correction_allowed(c, act(CLERK, "clerk"))
+
+
+def test_correction_notice_within_seven_working_days_art_30():
+    c = case("reviewing")
+    with pytest.raises(Refused, match="7个工作日"):
+        correction.correction_allowed(c, act(CLERK, "clerk", "2026-03-20"))
+    change = correction.request_correction(c, correction.RequestCorrectionIn(items=["文件名称"]), act(CLERK, "clerk"))
+    assert change.app["correction_requested_on"] == D("2026-03-05")
+    assert [d.type for d in change.letters] == ["correction_notice"]
+
+
+def test_decide_releasing_goes_to_the_secrecy_review_art_17():
+    c = case()
+    data = decision.DecideIn(outcome="partial", details={"provided": "统计表", "ground": "third_party",
+                                                         "reasons": "商业秘密", "attachments": ["表.pdf"]})
+    change = decision.decide(c, data, act(CLERK, "clerk"))
+    assert change.flags["releases_information"] is True
+    assert change.app["outcome"] == "partial" and change.app["decided_by_id"] == 1
+    assert [d.type for d in change.letters] == ["reply"]
+
+
+def test_decide_over_an_objection_drafts_the_disclosure_notice_art_32():
+    c = case()
+    c.records["consultations"] = [Consultation(id=3, application_id=7, kind="third_party", party="某公司",
+                                               status="closed", result="objection", reply_reasons="商业秘密")]
+    data = decision.DecideIn(outcome="provide", details={"provision_form": "电子", "provision_method": "邮件",
+                                                         "provision_channel": "邮箱", "provision_time": "即日",
+                                                         "attachments": ["表.pdf"]})
+    change = decision.decide(c, data, act(CLERK, "clerk"))
+    assert [d.type for d in change.letters] == ["reply", "third_party_disclosure_notice"]
+
+
+def test_the_decider_cannot_sign_or_review_their_own_draft():
+    c = case("reply_drafting", decided_by_id=1)
+    c.records["letters"] = [Letter(id=9, application_id=7, agency_id=1, type="reply", outcome="needs_creation",
+                                   status="draft", addressee="张三", data={}, drafted_by_id=1)]
+    clerk_head = actor(1, "clerk", "head")
+    with pytest.raises(Refused, match="签发人不能是拟稿人"):
+        decision.can_sign(c, act(clerk_head, "head"))
+    decision.can_sign(c, act(HEAD, "head"))  # another head may
+
+
+def test_a_legal_send_back_blocks_sign_off():
+    c = case("reply_drafting", decided_by_id=1, legal_review="returned")
+    c.records["letters"] = [Letter(id=9, application_id=7, agency_id=1, type="reply", outcome="needs_creation",
+                                   status="draft", addressee="张三", data={}, drafted_by_id=1)]
+    c.history = StaticHistory(legal_comments="理由不充分")
+    with pytest.raises(Refused, match="理由不充分"):
+        decision.can_sign(c, act(HEAD, "head"))
+
+
+def test_extension_only_by_another_person_art_33():
+    c = case(extension_requested_days=10, extension_requested_by_id=2, extension_reason="调档")
+    with pytest.raises(Refused, match="以外的负责人"):
+        extension.pending_request(c, act(HEAD, "head"))
+    change = extension.extend(c, None, act(actor(5, "head"), "head"))
+    assert change.app["extension_days"] == 10 and change.letters[0].type == "extension_notice"
+
+
+def test_consultation_receipt_needs_the_letter_issued_art_32():
+    c = case("consulting")
+    c.records["consultations"] = [Consultation(id=3, application_id=7, kind="agency", party="某局", status="open")]
+    data = consultation.ConsultationReceiptIn(consultation_id=3, party_received_on=D("2026-03-04"))
+    with pytest.raises(Refused, match="尚未印发"):
+        consultation.record_consultation_receipt(c, data, act(CLERK, "clerk"))
+
+
+def test_service_before_issue_is_an_input_error():
+    c = case("replied")
+    c.records["letters"] = [Letter(id=9, application_id=7, agency_id=1, type="reply", status="issued", addressee="张三",
+                                   data={}, issued_on=D("2026-03-05"))]
+    data = closing.ServiceIn(letter_id=9, method="post", served_on=D("2026-03-04"), proof="EMS")
+    with pytest.raises(InputError, match="早于印发日期"):
+        closing.record_service(c, data, act(CLERK, "clerk", "2026-03-06"))
+
+
+def test_an_edit_of_a_released_reply_after_the_answer_is_not_offered_art_17():
+    c = case("replied")
+    c.records["letters"] = [Letter(id=9, application_id=7, agency_id=1, type="reply", outcome="partial",
+                                   status="draft", addressee="张三", data={})]
+    with pytest.raises(Refused, match="没有可修改的文书草稿"):
+        letter_records.has_draft(c, act(CLERK, "clerk"))
+
+
+def test_admit_checks_role_state_and_guards_as_fire_does():
+    c = case("registered")
+    with pytest.raises(Refused, match="不能签发"):
+        admit(c, HEAD, EVENTS["sign_off"], D("2026-03-05"), REGISTRY)
+    from engine.errors import Forbidden
+
+    with pytest.raises(Forbidden, match="经办人"):
+        admit(c, HEAD, EVENTS["start_review"], D("2026-03-05"), REGISTRY)
+    assert admit(c, CLERK, EVENTS["start_review"], D("2026-03-05"), REGISTRY).role == "clerk"
+
+
+def test_every_event_is_declared_once_with_its_label_and_form():
+    from engine import machine
+
+    fired = [e for e in EVENTS.values() if e.decide is not None]
+    assert len({e.name for e in fired}) == len(fired)
+    for e in fired:
+        assert e.label and all(e.form_label(f) != f.name for f in e.form if f.kind != "details"), e.name
+        if not e.record_only:
+            assert e.moves and set(machine.sources_of(e.name)) == {s for m in e.moves for s in m.sources}
