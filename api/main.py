@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
+from .schemas.problems import document
 from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
 
 API_PREFIX = "/api/v1"
@@ -85,6 +86,7 @@ def create_app() -> FastAPI:
     )
     redact_uvicorn_access_log()
     problems.install(app)
+    document(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
     # The API first: routes are matched in order, and most requests are API calls.
