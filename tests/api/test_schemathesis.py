@@ -1,4 +1,6 @@
-"""Property-based API testing against the app's own OpenAPI schema: no 5xx, responses match the schema.
+"""Property-based API testing against the app's own OpenAPI schema: no 5xx, and every answer conforms
+to the schema — a documented status code, a documented content type (``application/problem+json`` for
+errors) and a body that validates against the documented schema.
 
 A few hundred generated requests with a fixed seed (derandomised), as a logged-in clerk.
 """
@@ -6,8 +8,12 @@ A few hundred generated requests with a fixed seed (derandomised), as a logged-i
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from api.main import create_app
 
@@ -31,4 +37,5 @@ def test_no_server_errors_and_schema_conformance(case, clerk_headers):
     if case.path.endswith("/logout"):
         return  # would end the session the other cases use
     response = case.call(headers=clerk_headers)
-    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])
