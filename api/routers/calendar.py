@@ -18,7 +18,7 @@ from engine.calendar_view import year_view
 from engine.deadline import answer, parse_date, parse_request
 
 # The calculator and the schedules need no login and no database; the import needs both.
-router = APIRouter(prefix="/calendar", tags=["日历与期限"], responses=errors(422))
+router = APIRouter(prefix="/calendar", tags=["日历与期限"], responses=errors(400, 413, 422))
 
 
 @router.get(

@@ -45,8 +45,9 @@ def errors(*codes: int, **described: str) -> dict[int | str, dict[str, Any]]:
             for code in (*codes, *wording)}
 
 
-# What every API route can answer: not logged in, bad input, the database unreachable.
-COMMON = errors(401, 422, 503)
+# What every API route can answer: a body that is not JSON (400), not logged in, a body too large (413,
+# api/middleware.py), bad input, the database unreachable.
+COMMON = errors(400, 401, 413, 422, 503)
 
 
 def document(app: FastAPI) -> None:
