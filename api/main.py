@@ -12,9 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
+from .schemas.problems import document
 from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
 
 API_PREFIX = "/api/v1"
+# The API first: routes are matched in order, and most requests are API calls.
+API_ROUTERS = (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
+               calendar.router, admin.router)
 
 
 def warm_up(connections: int = 4) -> None:
@@ -85,11 +89,10 @@ def create_app() -> FastAPI:
     )
     redact_uvicorn_access_log()
     problems.install(app)
+    document(app)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
-    # The API first: routes are matched in order, and most requests are API calls.
-    for router in (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
-                   calendar.router, admin.router):
+    for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 

@@ -105,7 +105,7 @@ async def _too_large(scope: Scope, send: Send, rid: str) -> None:
 
     body = json.dumps(
         {"type": "about:blank", "title": "请求体过大", "status": 413,
-         "detail": f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MB 上限", "request_id": rid},
+         "detail": f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MB 上限", "instance": scope["path"], "request_id": rid},
         ensure_ascii=False,
     ).encode()
     await send({"type": "http.response.start", "status": 413,

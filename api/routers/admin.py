@@ -22,8 +22,11 @@ from engine.validation import CleanModel
 
 from ..deps import Principal, get_session, requires
 from ..deps import request_origin as origin
+from ..schemas.admin import AdminEventPage, AgencyView, UserView
+from ..schemas.base import Done
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(prefix="/admin", tags=["管理"])
+router = APIRouter(prefix="/admin", tags=["管理"], responses={**COMMON, **errors(403, 404, 409)})
 Admin = Depends(requires("admin", "platform_admin"))
 Platform = Depends(requires("platform_admin"))
 AuditReader = Depends(requires("legal", "platform_admin"))
@@ -46,7 +49,7 @@ def _agency_view(a: Agency, with_settings: bool = True) -> dict:
     return view
 
 
-@router.get("/agencies", summary="机关列表",
+@router.get("/agencies", summary="机关列表", response_model=list[AgencyView],
             description="机关管理员：本人管理的机关及其设置；平台管理员：全部机关。推送密钥从不返回，"
                         "只说明是否已设置（`webhook_secret_set`）。")
 def agencies(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
@@ -69,7 +72,7 @@ class AgencyBody(CleanModel):
     settings: dict | None = Field(default=None, description="机关设置（AgencySettings），未给出的取默认值")
 
 
-@router.post("/agencies", status_code=201, summary="新增机关（平台管理员）")
+@router.post("/agencies", status_code=201, summary="新增机关（平台管理员）", response_model=AgencyView)
 def create_agency(body: AgencyBody, request: Request, p: Principal = Platform,
                   session: Session = Depends(get_session)) -> dict:
     agency = admin_ops.create_agency(session, p.actor, origin(request), code=body.code, name=body.name,
@@ -92,7 +95,8 @@ class AgencyPatch(CleanModel):
     settings: dict | None = Field(default=None, description="只需给出要修改的设置项")
 
 
-@router.patch("/agencies/{agency_id}", summary="修改机关及其设置",
+@router.patch("/agencies/{agency_id}", summary="修改机关及其设置", response_model=AgencyView,
+              response_model_exclude_unset=True,
               description="该机关的机关管理员修改其设置；机关名称和主管部门由平台管理员修改；"
                           "“收费报主管部门核准”由主管部门的机关管理员或平台管理员修改。")
 def patch_agency(agency_id: Id, body: AgencyPatch, request: Request, p: Principal = Admin,
@@ -111,7 +115,7 @@ def _user_view(session: Session, user: User, p: Principal | None = None) -> dict
     return view
 
 
-@router.get("/users", summary="用户列表",
+@router.get("/users", summary="用户列表", response_model=list[UserView],
             description="本人担任机关管理员的机关的用户（平台管理员：全部用户）；`manageable` 表示本人能否管理该用户。")
 def users(p: Principal = Admin, session: Session = Depends(get_session)) -> list[dict]:
     q = select(User).order_by(User.id)
@@ -137,7 +141,7 @@ class UserBody(CleanModel):
     platform_admin: bool = Field(default=False, description="设为平台管理员（仅平台管理员可设）")
 
 
-@router.post("/users", status_code=201, summary="新增用户",
+@router.post("/users", status_code=201, summary="新增用户", response_model=UserView,
              description="机关管理员须为新用户授予至少一个本人所管理机关的角色。")
 def create_user(body: UserBody, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
     user = admin_ops.create_user(session, p.actor, origin(request), username=body.username, display_name=body.name,
@@ -146,7 +150,7 @@ def create_user(body: UserBody, request: Request, p: Principal = Admin, session:
     return _user_view(session, user, p)
 
 
-@router.post("/users/{user_id}/roles", status_code=201, summary="授予角色",
+@router.post("/users/{user_id}/roles", status_code=201, summary="授予角色", response_model=UserView,
              description="须担任该机关的机关管理员，且该用户的全部角色都在本人管理的机关；不能为本人授予角色。")
 def add_role(user_id: Id, body: GrantBody, request: Request, p: Principal = Admin,
              session: Session = Depends(get_session)) -> dict:
@@ -154,7 +158,7 @@ def add_role(user_id: Id, body: GrantBody, request: Request, p: Principal = Admi
     return _user_view(session, user, p)
 
 
-@router.delete("/users/{user_id}/roles/{grant_id}", summary="收回角色")
+@router.delete("/users/{user_id}/roles/{grant_id}", summary="收回角色", response_model=UserView)
 def remove_role(user_id: Id, grant_id: Id, request: Request, p: Principal = Admin,
                 session: Session = Depends(get_session)) -> dict:
     user = admin_ops.revoke_role(session, p.actor, origin(request), user_id, grant_id)
@@ -166,24 +170,24 @@ class PasswordBody(CleanModel):
     password: str = Field(min_length=1, max_length=256, description="至少10位，不能包含用户名，不能全为同一字符")
 
 
-@router.post("/users/{user_id}/password", summary="重设密码", description="重设后该用户的全部登录失效。")
+@router.post("/users/{user_id}/password", summary="重设密码", response_model=Done, description="重设后该用户的全部登录失效。")
 def set_password(user_id: Id, body: PasswordBody, request: Request, p: Principal = Admin,
                  session: Session = Depends(get_session)) -> dict:
     admin_ops.reset_password(session, p.actor, origin(request), user_id, body.password)
     return {"status": "ok"}
 
 
-@router.post("/users/{user_id}/deactivate", summary="停用账号", description="停用后该用户的全部登录立即失效，不能再登录。")
+@router.post("/users/{user_id}/deactivate", summary="停用账号", response_model=UserView, description="停用后该用户的全部登录立即失效，不能再登录。")
 def deactivate(user_id: Id, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
     return _user_view(session, admin_ops.set_active(session, p.actor, origin(request), user_id, False), p)
 
 
-@router.post("/users/{user_id}/activate", summary="启用账号")
+@router.post("/users/{user_id}/activate", summary="启用账号", response_model=UserView)
 def activate(user_id: Id, request: Request, p: Principal = Admin, session: Session = Depends(get_session)) -> dict:
     return _user_view(session, admin_ops.set_active(session, p.actor, origin(request), user_id, True), p)
 
 
-@router.get("/audit", summary="管理日志",
+@router.get("/audit", summary="管理日志", response_model=AdminEventPage,
             description="用户、角色、机关设置和放假安排的变更记录（只增不改）。法制审核人员看本机关的记录，平台管理员看全部。"
                         f"操作类型：{'、'.join(f'{k}（{v}）' for k, v in ACTIONS.items())}。")
 def audit(p: Principal = AuditReader, session: Session = Depends(get_session),

@@ -14,8 +14,10 @@ from engine.models import Alert
 from engine.queries import visible_agency_ids
 
 from ..deps import Principal, current, get_session
+from ..schemas.alerts import AlertPage, AlertRead
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(prefix="/alerts", tags=["提醒"])
+router = APIRouter(prefix="/alerts", tags=["提醒"], responses={**COMMON, **errors(404)})
 
 
 def _visible(session: Session, p: Principal):
@@ -27,7 +29,7 @@ def _visible(session: Session, p: Principal):
     return or_(*conds)
 
 
-@router.get("", summary="我的提醒", description="本人承办的、所在机关的，以及（管理员）系统级提醒；可只看未读。")
+@router.get("", summary="我的提醒", response_model=AlertPage, description="本人承办的、所在机关的，以及（管理员）系统级提醒；可只看未读。")
 def list_alerts(unread: bool = False, page: Annotated[int, Query(ge=1, le=10000)] = 1,
                 page_size: Annotated[int, Query(ge=1, le=200)] = 50,
                 p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
@@ -43,7 +45,7 @@ def list_alerts(unread: bool = False, page: Annotated[int, Query(ge=1, le=10000)
                        "created_at": a.created_at.isoformat(), "read": a.read_at is not None} for a in rows]}
 
 
-@router.post("/{alert_id}/read", summary="标记为已读")
+@router.post("/{alert_id}/read", summary="标记为已读", response_model=AlertRead)
 def mark_read(alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)], p: Principal = Depends(current),
               session: Session = Depends(get_session)) -> dict:
     alert = session.exec(select(Alert).where(Alert.id == alert_id, _visible(session, p))).first()

@@ -21,8 +21,12 @@ from engine.validation import CleanModel
 from ..deps import Principal, current, get_session, registry, today
 from ..hooks import letter_desk
 from ..responses import FastJSON
+from ..schemas.applications import (Action, ApplicationDetail, ApplicationPage, EventAnswer, Registered, Revealed,
+                                    Signals)
+from ..schemas.letters import Finding
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(tags=["申请"])
+router = APIRouter(tags=["申请"], responses={**COMMON, **errors(403, 404, 409)})
 
 REGISTER_EXAMPLE = {
     "agency_code": "DEMO",
@@ -70,7 +74,8 @@ def _agency_for(session: Session, p: Principal, code: str | None) -> int:
     return clerk_of[0]
 
 
-@router.post("/applications", status_code=201, summary="登记申请",
+@router.post("/applications", status_code=201, summary="登记申请", response_model=Registered,
+             response_model_exclude_unset=True,
              description="依条例第二十九条登记：申请人、身份证件、联系方式、所需信息描述、获取形式和途径；按收件渠道确定收到日期，分配登记编号。"
                          "返回申请详情及提示信号（可能重复申请、本月件数）。")
 def register(body: RegisterBody, response: Response, p: Principal = Depends(current),
@@ -84,7 +89,7 @@ def register(body: RegisterBody, response: Response, p: Principal = Depends(curr
     return {**detail, "signals": signals}
 
 
-@router.get("/applications", summary="申请列表",
+@router.get("/applications", summary="申请列表", response_model=ApplicationPage,
             description="可按状态、答复类型、承办人、申请人、文本、收到日期、N个工作日内到期、逾期、暂停、暂定期限筛选；默认按期限排序，分页。")
 def list_applications(
     p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),
@@ -112,7 +117,8 @@ def list_applications(
 AppId = Annotated[int, Path(ge=1, le=2**31 - 1, description="申请 ID")]
 
 
-@router.get("/applications/{app_id}", summary="申请详情",
+@router.get("/applications/{app_id}", summary="申请详情", response_model=ApplicationDetail,
+            response_model_exclude_unset=True,
             description="含期限（到期日或暂停及剩余工作日、交通灯、是否暂定）、审计记录、征求意见、收费、文书、送达记录。"
                         "`explain=true` 时附逐日期限计算明细。响应头 ETag 为版本。")
 def detail(app_id: AppId, response: Response, explain: bool = False, p: Principal = Depends(current),
@@ -122,17 +128,18 @@ def detail(app_id: AppId, response: Response, explain: bool = False, p: Principa
     return data
 
 
-@router.get("/applications/{app_id}/actions", summary="当前可办理的操作",
+@router.get("/applications/{app_id}/actions", summary="当前可办理的操作", response_model=list[Action],
+            response_model_exclude_unset=True,
             description="当前用户现在可以触发的事件，以及其余每个事件不可用的原因。")
 def actions(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
             reg=Depends(registry), day: date = Depends(today)) -> list[dict]:
     return workflow.available_actions(session, p.actor, app_id, today=day, registry=reg)
 
 
-@router.post("/applications/{app_id}/events/{event}", summary="触发事件", response_model=dict,
+@router.post("/applications/{app_id}/events/{event}", summary="触发事件", response_model=EventAnswer,
              description="以事件的输入推进申请（每个事件一个事务，附审计记录）。可带 If-Match（ETag）；版本已变化时返回 409 及当前状态。"
                          "返回申请摘要、期限、文书清单和本次审计记录；完整详情请 GET 申请。各事件的输入示例见 examples。",
-             responses={409: {"description": "状态不允许或版本冲突"}, 403: {"description": "角色不符"}})
+             responses=errors(s409="状态不允许或版本冲突", s403="角色不符"))
 def fire_event(
     app_id: AppId, event: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")],
     body: Annotated[dict[str, Any] | None, Body(openapi_examples={k: {"summary": k, "value": v} for k, v in EVENT_EXAMPLES.items()})] = None,
@@ -145,6 +152,8 @@ def fire_event(
     # while the loop was busy (benchmarks/README.md, bench_api --readers).
     # The session is opened here rather than by ``Depends(get_session)``: a generator dependency costs
     # FastAPI an exit stack per request, ~3 % of this route's instructions (the busiest route there is).
+    # The answer is a FastJSON response, which FastAPI sends as it is: ``response_model`` documents it
+    # without the validation pass that would cost this route its speed (api/responses.py).
     version = expected_version(if_match, app_id)
     with new_session() as session:
         try:
@@ -164,7 +173,7 @@ def _app_and_applicant(session: Session, app_id: int):
     return app, session.get(ApplicantDetails, app_id)
 
 
-@router.get("/applications/{app_id}/audit", summary="法制审核结果",
+@router.get("/applications/{app_id}/audit", summary="法制审核结果", response_model=list[Finding],
             description="本申请全部答复书和程序的审核项，每项含严重程度（blocking/warning）与结论。")
 def audit(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session),
           reg=Depends(registry)) -> list[dict]:
@@ -181,6 +190,7 @@ class RevealBody(CleanModel):
 
 
 @router.post("/applications/{app_id}/applicant/reveal", summary="查看本申请申请人的完整证件号码和电话",
+             response_model=Revealed,
              description="列表、详情和审计记录中证件号码、电话均脱敏；本机关经办人、负责人、保密审查员或法制审核人员"
                          "说明理由后可查看本申请登记的完整值，并记入访问日志（含机关和申请）。")
 def reveal_on_app(app_id: AppId, body: RevealBody, p: Principal = Depends(current),
@@ -188,7 +198,7 @@ def reveal_on_app(app_id: AppId, body: RevealBody, p: Principal = Depends(curren
     return reveal_on_application(session, p.actor, app_id, body.reason)
 
 
-@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话（按申请人记录）",
+@router.post("/applicants/{applicant_id}/reveal", summary="查看完整证件号码和电话（按申请人记录）", response_model=Revealed,
              deprecated=True,
              description="申请人记录属于一个机关；只对该机关的经办人、负责人、保密审查员或法制审核人员答复，"
                          "显示该申请人在本机关最近一件申请登记的电话。"
@@ -198,7 +208,7 @@ def reveal_by_applicant(applicant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], 
     return reveal_applicant(session, p.actor, applicant_id, body.reason)
 
 
-@router.get("/applications/{app_id}/signals", summary="同一申请人的提示信号",
+@router.get("/applications/{app_id}/signals", summary="同一申请人的提示信号", response_model=Signals,
             description="可能重复申请（条例第三十六条第（六）项）和本月件数：本机关范围内；"
                         "主管部门查看时为其主管的各机关范围内。")
 def signals(app_id: AppId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:

@@ -13,8 +13,11 @@ from engine.models.user import ROLE_ZH
 
 from ..client import client_address, user_agent
 from ..deps import Principal, current, get_session
+from ..schemas.auth import LoggedIn, Me, RecentLogins
+from ..schemas.base import Done
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(prefix="/auth", tags=["登录"])
+router = APIRouter(prefix="/auth", tags=["登录"], responses=COMMON)
 
 
 class LoginBody(CleanModel):
@@ -23,18 +26,18 @@ class LoginBody(CleanModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-@router.post("/login", summary="登录",
+@router.post("/login", summary="登录", response_model=LoggedIn,
              description="用户名和密码换取令牌（有效期12小时）。同一用户名在同一地址连续失败3次后，每次须等待的时间"
                          "逐次加倍，失败10次后该用户名在该地址15分钟内不能登录（响应 429 及 Retry-After）；"
                          "不影响该用户从其他地址登录。",
-             responses={401: {"description": "用户名或密码不正确"}, 429: {"description": "失败次数过多"}})
+             responses=errors(429))
 def login(body: LoginBody, request: Request, session: Session = Depends(get_session)) -> dict:
     token, user, expires = auth.login(session, body.username, body.password, client_address(request),
                                       user_agent(request))
     return {"token": token, "token_type": "bearer", "expires_at": expires.isoformat(), "user": user.username}
 
 
-@router.post("/logout", summary="退出登录", description="使当前令牌立即失效。")
+@router.post("/logout", summary="退出登录", response_model=Done, description="使当前令牌立即失效。")
 def logout(p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
     auth.logout(session, p.token)
     return {"status": "ok"}
@@ -52,12 +55,12 @@ def me_payload(session: Session, p: Principal) -> dict:
     }
 
 
-@router.get("/me", summary="当前用户", description="当前用户及其在各机关的角色。")
+@router.get("/me", summary="当前用户", response_model=Me, description="当前用户及其在各机关的角色。")
 def me(p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
     return me_payload(session, p)
 
 
-@router.get("/logins", summary="最近登录记录",
+@router.get("/logins", summary="最近登录记录", response_model=RecentLogins,
             description="当前用户最近10次登录（时间、地址、浏览器或客户端、最后使用时间、是否仍有效）和以其用户名"
                         "失败的最近10次登录尝试。")
 def logins(p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:

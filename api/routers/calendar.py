@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from ..deps import requires
+from ..schemas.calendar import Deadline, Imported, YearSource, YearView
+from ..schemas.problems import COMMON, errors
 from ..deps import today as today_dep
 from engine.case import local_today
 
@@ -15,7 +17,8 @@ from engine.calendar_registry import get_registry
 from engine.calendar_view import year_view
 from engine.deadline import answer, parse_date, parse_request
 
-router = APIRouter(prefix="/calendar", tags=["日历与期限"])
+# The calculator and the schedules need no login and no database; the import needs both.
+router = APIRouter(prefix="/calendar", tags=["日历与期限"], responses=errors(400, 413, 422))
 
 
 @router.get(
@@ -25,7 +28,8 @@ router = APIRouter(prefix="/calendar", tags=["日历与期限"])
         "按工作日计算期限（第0日为收到之日，非工作日收到顺延），返回期限届满日与逐日计算明细。"
         "所涉年份的官方放假安排未载入时返回 422，除非 `provisional=true`（按周一至周五暂定，结果标注暂定）。"
     ),
-    responses={422: {"description": "输入有误或年份未载入（problem details，detail 为中文）"}},
+    response_model=Deadline,
+    responses=errors(400, s422="输入有误或年份未载入"),
 )
 def deadline(
     received: Annotated[str, Query(description="收到申请之日", examples=["2026-02-13"])],
@@ -51,6 +55,7 @@ def deadline(
              description="请求体为 YAML 文本（格式见 README）。全部校验通过才存入数据库（同一地区、年份的旧版本保留备查），"
                          "并在同一事务中重新计算未办结申请的期限、记入管理日志；否则返回 422，`problems` 列出每处错误及行号，"
                          "不保存任何数据。",
+             response_model=Imported, responses={**COMMON, **errors(403)},
              openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}, "required": True}})
 async def import_year(request: Request, p=Depends(requires("platform_admin")), day: date = Depends(today_dep)) -> dict:
     from fastapi.concurrency import run_in_threadpool
@@ -78,7 +83,7 @@ async def import_year(request: Request, p=Depends(requires("platform_admin")), d
                            for c in result.changes]}
 
 
-@router.get("/years", summary="已载入的年份", description="每个地区已载入的年份、数据来源与依据文件。")
+@router.get("/years", summary="已载入的年份", response_model=list[YearSource], description="每个地区已载入的年份、数据来源与依据文件。")
 def years() -> list[dict]:
     return [r.__dict__ for r in get_registry().years()]
 
@@ -87,7 +92,8 @@ def years() -> list[dict]:
     "/{year}",
     summary="一年的工作日安排",
     description="节假日（含名称与依据）、调休上班日、全年工作日数。未载入的年份返回 404。",
-    responses={404: {"description": "该年份未载入"}},
+    response_model=YearView,
+    responses=errors(s404="该年份未载入"),
 )
 def show_year(year: int, region: Annotated[str | None, Query(description="地区代码")] = None) -> dict:
     from calendars import CalendarNotAvailable

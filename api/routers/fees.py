@@ -13,11 +13,13 @@ from engine.fees import per_item, per_volume
 from engine.models import Agency, AgencySettings
 
 from ..deps import Principal, current, get_session
+from ..schemas.fees import Quote
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(prefix="/fees", tags=["收费"])
+router = APIRouter(prefix="/fees", tags=["收费"], responses={**COMMON, **errors(404)})
 
 
-@router.get("/quote", summary="信息处理费试算",
+@router.get("/quote", summary="信息处理费试算", response_model=Quote, response_model_exclude_unset=True,
             description="按件：`method=per_item&position=45`（该件在申请人本自然月中的序号）；按量：`method=per_volume&pages=250`。"
                         "给出 `agency`（机关代码）时按该机关设定的收费档次计算，否则按国家标准。返回金额与分档计算。")
 def quote(method: Annotated[str, Query(pattern="^(per_item|per_volume)$")],

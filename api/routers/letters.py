@@ -20,8 +20,11 @@ from engine.settings import get_settings
 from ..deps import Principal, current, get_session, registry, today
 from ..hooks import letter_desk
 from ..responses import attachment
+from ..schemas.letters import LetterSummary, LetterWithAudit, ReissuedLetter
+from ..schemas.problems import COMMON, errors
 
-router = APIRouter(prefix="/letters", tags=["文书"])
+router = APIRouter(prefix="/letters", tags=["文书"], responses={**COMMON, **errors(403, 404, 409)})
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 LetterId = Annotated[int, Path(ge=1, le=2**31 - 1, description="文书 ID")]
 
 
@@ -33,7 +36,7 @@ def _visible(session: Session, p: Principal, letter_id: int) -> Letter:
     return letter
 
 
-@router.get("/{letter_id}", summary="文书记录与审核结果")
+@router.get("/{letter_id}", summary="文书记录与审核结果", response_model=LetterWithAudit)
 def get_letter(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session),
                reg=Depends(registry)) -> dict:
     from engine.case_repository import case_of
@@ -56,7 +59,7 @@ def _html(letter: Letter, agency_code: str) -> str:
 
 @router.get("/{letter_id}/preview", summary="预览（HTML 或 PDF）",
             description="草稿随时可预览（带“草稿”水印）；格式 html 或 pdf。", response_class=Response,
-            responses={200: {"content": {"text/html": {}, "application/pdf": {}}}})
+            responses={200: {"description": "HTML 或 PDF", "content": {"text/html": {"schema": {"type": "string"}}, **PDF}}})
 def preview(letter_id: LetterId, format: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",
             p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
     from letters.render import render_pdf
@@ -71,7 +74,7 @@ def preview(letter_id: LetterId, format: Annotated[str, Query(pattern="^(html|pd
 
 @router.get("/{letter_id}/pdf", summary="下载存档 PDF", response_class=Response,
             description="已印发文书的固化 PDF；响应头给出其 SHA-256。存档文件校验失败时返回 409。",
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: {"description": "PDF", "content": PDF}})
 def frozen_pdf(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
     letter = _visible(session, p, letter_id)
     if letter.status == "draft" or letter.pdf is None:
@@ -84,7 +87,7 @@ def frozen_pdf(letter_id: LetterId, p: Principal = Depends(current), session: Se
 
 
 @router.get("/{letter_id}/archive.pdf", summary="PDF/A 存档副本", response_class=Response,
-            description="以固化时的数据重新生成 PDF/A-3b 副本，供长期保存。", responses={200: {"content": {"application/pdf": {}}}})
+            description="以固化时的数据重新生成 PDF/A-3b 副本，供长期保存。", responses={200: {"description": "PDF/A-3b", "content": PDF}})
 def archive_pdf(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
     from letters.render import render_pdf
 
@@ -96,17 +99,23 @@ def archive_pdf(letter_id: LetterId, p: Principal = Depends(current), session: S
                     media_type="application/pdf")
 
 
-def _fire(session: Session, p: Principal, letter: Letter, event: str, inputs: dict, reg, day: date) -> dict:
-    workflow.fire(session, p.actor, letter.application_id, event, {"letter_id": letter.id, **inputs}, today=day,
-                  registry=reg, letters=letter_desk())
+def _fire(session: Session, p: Principal, letter: Letter, event: str, inputs: dict, reg, day: date):
+    return workflow.fire(session, p.actor, letter.application_id, event, {"letter_id": letter.id, **inputs},
+                         today=day, registry=reg, letters=letter_desk())
+
+
+def _changed(session: Session, p: Principal, letter_id: int, event: str, inputs: dict, reg, day: date) -> dict:
+    """Fire an event on the letter and answer with the letter as it now is."""
+    letter = _visible(session, p, letter_id)
+    _fire(session, p, letter, event, inputs, reg, day)
     session.refresh(letter)
     return queries.letter_summary(letter)
 
 
-@router.post("/{letter_id}/issue", summary="印发（程序性文书）", description="分配文号、固化 PDF。答复书通过“签发”事件印发。")
+@router.post("/{letter_id}/issue", summary="印发（程序性文书）", response_model=LetterSummary, description="分配文号、固化 PDF。答复书通过“签发”事件印发。")
 def issue(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session),
           reg=Depends(registry), day: date = Depends(today)) -> dict:
-    return _fire(session, p, _visible(session, p, letter_id), "issue_letter", {}, reg, day)
+    return _changed(session, p, letter_id, "issue_letter", {}, reg, day)
 
 
 class VoidBody(CleanModel):
@@ -114,16 +123,20 @@ class VoidBody(CleanModel):
     reason: str = Field(min_length=1, max_length=2000, examples=["检索日期填写有误"])
 
 
-@router.post("/{letter_id}/void", summary="作废", description="已印发的文书保持原样并标记作废；文号不再使用。")
+@router.post("/{letter_id}/void", summary="作废", response_model=LetterSummary, description="已印发的文书保持原样并标记作废；文号不再使用。")
 def void(letter_id: LetterId, body: VoidBody, p: Principal = Depends(current), session: Session = Depends(get_session),
          reg=Depends(registry), day: date = Depends(today)) -> dict:
-    return _fire(session, p, _visible(session, p, letter_id), "void_letter", {"reason": body.reason}, reg, day)
+    return _changed(session, p, letter_id, "void_letter", {"reason": body.reason}, reg, day)
 
 
-@router.post("/{letter_id}/reissue", summary="重新出具", description="以作废文书的数据生成新草稿，印发时分配新文号。")
+@router.post("/{letter_id}/reissue", summary="重新出具", response_model=ReissuedLetter,
+             description="以作废文书的数据生成新草稿，印发时分配新文号。返回新草稿（`replaces` 为被替代的文书）。")
 def reissue(letter_id: LetterId, p: Principal = Depends(current), session: Session = Depends(get_session),
             reg=Depends(registry), day: date = Depends(today)) -> dict:
-    return _fire(session, p, _visible(session, p, letter_id), "reissue_letter", {}, reg, day)
+    old = _visible(session, p, letter_id)
+    result = _fire(session, p, old, "reissue_letter", {}, reg, day)
+    new = session.get(Letter, result.event.changes["_related"]["letter"]["id"])  # the draft the event made
+    return {**queries.letter_summary(new), "replaces": old.id}
 
 
 class EditBody(CleanModel):
@@ -132,7 +145,7 @@ class EditBody(CleanModel):
     details: dict | None = None
 
 
-@router.patch("/{letter_id}", summary="修改草稿的数据项", description="只能修改数据项（申请内容摘要、理由、检索记录等），文字以转义方式插入。")
+@router.patch("/{letter_id}", summary="修改草稿的数据项", response_model=LetterSummary, description="只能修改数据项（申请内容摘要、理由、检索记录等），文字以转义方式插入。")
 def edit(letter_id: LetterId, body: EditBody, p: Principal = Depends(current), session: Session = Depends(get_session),
          reg=Depends(registry), day: date = Depends(today)) -> dict:
-    return _fire(session, p, _visible(session, p, letter_id), "edit_letter", body.model_dump(exclude_none=True), reg, day)
+    return _changed(session, p, letter_id, "edit_letter", body.model_dump(exclude_none=True), reg, day)

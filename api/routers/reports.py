@@ -19,8 +19,10 @@ from ..deps import Principal, current, get_session, registry, request_origin
 from ..deps import today as today_dep
 from ..exports.annual import to_csv, to_html, to_xlsx
 from ..responses import attachment
+from ..schemas.problems import COMMON, errors
+from ..schemas.reports import FILE_CONTENT, AnnualReport, AuditReport, Cell, Frozen
 
-router = APIRouter(prefix="/reports", tags=["报表"])
+router = APIRouter(prefix="/reports", tags=["报表"], responses={**COMMON, **errors(403, 404, 409)})
 
 
 def scope_ids(session: Session, p: Principal, agency: str, supervised: bool) -> list[int]:
@@ -39,7 +41,8 @@ def scope_ids(session: Session, p: Principal, agency: str, supervised: bool) -> 
 @router.get("/annual", summary="年度报告表三、表四",
             description="`format` 为 json、csv、xlsx 或 html；`supervised=true` 时汇总主管部门所辖全部机关。"
                         "导出前核对 一 + 二 = 三（七） + 四，不成立时返回 409 并列出相关申请（html 格式显示核对结果）。",
-            response_class=Response)
+            response_class=Response,
+            responses={200: {"model": AnnualReport, "description": "JSON、CSV、XLSX 或 HTML", "content": FILE_CONTENT}})
 def annual(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Query(ge=2008, le=2100)],
            format: Annotated[str, Query(pattern="^(json|csv|xlsx|html)$")] = "json", supervised: bool = False,
            p: Principal = Depends(current), session: Session = Depends(get_session)) -> Response:
@@ -70,6 +73,7 @@ class FreezeIn(CleanModel):
 
 
 @router.post("/annual/freeze", summary="冻结已公布的年度报告",
+             response_model=Frozen,
              description="由该机关的法制审核人员（legal）或机关管理员（admin）操作，记入管理审计日志。冻结后报表显示冻结时的数字，"
                          "此后数据变化引起的差异作为“更正”列在旁边，冻结的数字不再改变。已冻结的年度再次冻结返回 409。")
 def freeze(body: FreezeIn, p: Principal = Depends(current), session: Session = Depends(get_session),
@@ -79,7 +83,7 @@ def freeze(body: FreezeIn, p: Principal = Depends(current), session: Session = D
             "frozen_by": row.frozen_by_name}
 
 
-@router.get("/annual/cell", summary="报表单元格明细", description="某一行、某一列背后的申请清单。")
+@router.get("/annual/cell", summary="报表单元格明细", response_model=Cell, description="某一行、某一列背后的申请清单。")
 def cell(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Query(ge=2008, le=2100)],
          row: Annotated[str, Query(max_length=8)], column: Annotated[str, Query(max_length=20)],
          supervised: bool = False, p: Principal = Depends(current), session: Session = Depends(get_session)) -> dict:
@@ -89,6 +93,8 @@ def cell(agency: Annotated[str, Query(max_length=32)], year: Annotated[int, Quer
 
 
 @router.get("/audit", summary="法制审核报告", response_class=Response,
+            responses={200: {"model": AuditReport, "description": "JSON 或 HTML",
+                             "content": {"text/html": FILE_CONTENT["text/html"]}}},
             description="某机关某期间内答复书的各审核项统计、逾期答复、不予公开理由分布、复议诉讼纠错率；`format` 为 json 或 html。")
 def audit(agency: Annotated[str, Query(max_length=32)], date_from: Annotated[date, Query(alias="from")],
           date_to: Annotated[date, Query(alias="to")], supervised: bool = False,

@@ -169,6 +169,9 @@ def test_void_and_reissue_over_http(api):
     assert new.status_code == 200
     detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
     draft = next(x for x in detail["letters"] if x["status"] == "draft")
+    # The answer is the new draft, not the voided letter it replaces.
+    assert new.json() == {**draft, "replaces": reply["id"]}
+    assert new.json()["id"] != reply["id"] and new.json()["status"] == "draft" and new.json()["number"] is None
     issued = api.post("head", f"/api/v1/letters/{draft['id']}/issue")
     assert issued.status_code == 200 and issued.json()["number"] == "DEMO公开〔2026〕2号"
     letter = api.get("legal", f"/api/v1/letters/{draft['id']}").json()
