@@ -25,7 +25,7 @@ router = APIRouter(tags=["申请"])
 
 REGISTER_EXAMPLE = {
     "agency_code": "DEMO",
-    "applicant": {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805061234",
+    "applicant": {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805121234",
                   "phone": "13800138001", "address": "示例市东城区和平路18号"},
     "channel": "email", "channel_facts": {"mail_received": "2026-11-20"},
     "request_text": "请公开2025年度道路运输行政许可办理情况统计", "form_wanted": "electronic", "delivery_wanted": "email",

@@ -16,7 +16,7 @@ from sqlmodel import func, select
 from engine import auth, queries, services
 from engine.calendar_registry import get_registry
 from engine.db import new_session
-from engine.errors import DomainError, NotFound
+from engine.errors import DomainError, NotFound, Unconfirmed
 from engine.models import Agency, Alert, Application, RoleGrant, User
 from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
@@ -203,7 +203,8 @@ def _register_inputs(form) -> dict:
     return {"applicant": applicant, "channel": channel,
             "channel_facts": {FACT_FIELDS.get(channel, "date"): str(form.get("fact_date", ""))} if form.get("fact_date") else {},
             "request_text": str(form.get("request_text", "")), "purpose": str(form.get("purpose", "")),
-            "form_wanted": str(form.get("form_wanted", "")), "delivery_wanted": str(form.get("delivery_wanted", ""))}
+            "form_wanted": str(form.get("form_wanted", "")), "delivery_wanted": str(form.get("delivery_wanted", "")),
+            "confirm": form.get("confirm") == "1"}
 
 
 @router.post("/applications/preview", response_class=HTMLResponse)
@@ -214,7 +215,7 @@ async def register_preview(request: Request) -> Response:
     def work():
         from engine.app_clock import compute_with_fallback
         from engine.clock import ClockSpec
-        from engine.receipt import derive_receipt_date
+        from engine.receipt import confirm_old_receipt, derive_receipt_date
         from engine.signals import preview_signals
 
         with new_session() as s:
@@ -226,6 +227,7 @@ async def register_preview(request: Request) -> Response:
             data = _register_inputs(form)
             try:
                 received, _ = derive_receipt_date(data["channel"], data["channel_facts"], local_today())
+                confirm_old_receipt(received, local_today(), data["confirm"])
             except DomainError as exc:
                 return render(request, "preview.html", p, error=exc.message)
             agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
@@ -262,7 +264,7 @@ async def register(request: Request) -> Response:
                 field = (exc.field or "").replace("applicant.", "a_").replace("channel_facts.", "fact_")
                 field = "fact_date" if field.startswith("fact_") else field
                 return render(request, "register.html", p, status=422, values=dict(form), errors={field or "_": exc.message},
-                              **_register_ctx())
+                              confirm_needed=isinstance(exc, Unconfirmed), **_register_ctx())
             return with_msg(f"/applications/{app.id}", f"已登记，编号 {app.number}")
 
     return await run_in_threadpool(work)

@@ -19,6 +19,7 @@ from .pipeline import Ctx, Inputs, handler
 class DecideIn(Inputs):
     outcome: str
     details: dict[str, Any] = Field(default_factory=dict)
+    confirm: bool = False  # a 检索日期 after today, confirmed (engine.outcomes.validate_details)
 
 
 def _void_drafts(ctx: Ctx, type_: str = "reply") -> None:
@@ -35,7 +36,7 @@ def decide(ctx: Ctx, data: DecideIn) -> None:
     """From reply_drafting too: the clerk changes the decision (the reviews seen so far no longer apply)."""
     if data.outcome == "excessive":
         ctx.refuse("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
-    details = validate_details(data.outcome, data.details)
+    details = validate_details(data.outcome, data.details, today=ctx.today, confirm=data.confirm)
     app = ctx.app
     if data.outcome == "still_unclear" and not app.correction_received_on:
         ctx.refuse("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
