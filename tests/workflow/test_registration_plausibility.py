@@ -95,3 +95,16 @@ def test_a_search_date_after_today_needs_confirmation(w):
     assert w.app(app_id).outcome is None
     w.fire("clerk", app_id, "decide", {"outcome": "not_exist", "details": details, "confirm": True}, today="2026-03-10")
     assert w.app(app_id).outcome == "not_exist"
+
+
+@pytest.mark.parametrize("username, name, message", [
+    ("u" * 300, "张三", "“用户名”过长：最多64个字符（现为300个）"),
+    ("zhang", "张" * 5000, "“姓名”过长：最多100个字符"),
+    ("  ", "张三", "“用户名”不能为空"),
+])
+def test_user_names_are_bounded(w, username, name, message):
+    from engine import admin
+
+    with w.session() as s, pytest.raises(InputError) as exc:
+        admin.create_user(s, username=username, display_name=name, password=None)
+    assert message in exc.value.message
