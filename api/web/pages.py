@@ -38,7 +38,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates" / "web"))
 templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTCOMES=OUTCOMES,
                              CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()}, SERVICE_METHODS=SERVICE_METHODS,
-                             lights=LIGHT_ZH)
+                             lights=LIGHT_ZH, OPEN_STATES=OPEN_STATES)
 
 
 def local_time(value: str) -> str:
