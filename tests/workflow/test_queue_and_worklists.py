@@ -4,7 +4,6 @@ the worklists give each role only its own work, oldest first (spec workflow.md, 
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from sqlmodel import select
