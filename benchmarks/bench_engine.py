@@ -26,7 +26,7 @@ from engine.db import make_engine, normalise_url  # noqa: E402
 from engine.migrate import upgrade  # noqa: E402
 
 TODAY = date(2026, 3, 10)
-APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
+APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003091234",
              "phone": "13800138000"}
 
 

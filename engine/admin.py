@@ -48,6 +48,12 @@ def create_agency(session: Session, *, code: str, name: str, competent_departmen
 def create_user(session: Session, *, username: str, display_name: str, password: str | None,
                 platform_admin: bool = False) -> User:
     """``password`` None creates an account that cannot log in until a password is set."""
+    for label, value, limit in (("用户名", username, 64), ("姓名", display_name, 100)):
+        if not value.strip():
+            raise InputError(f"“{label}”不能为空", field="username" if label == "用户名" else "display_name")
+        if len(value) > limit:  # the columns' sizes: refused here, not by the database
+            raise InputError(f"“{label}”过长：最多{limit}个字符（现为{len(value)}个）",
+                             field="username" if label == "用户名" else "display_name")
     if session.exec(select(User).where(User.username == username)).first():
         raise InputError(f"用户名“{username}”已存在", field="username")
     user = User(username=username, display_name=display_name, platform_admin=platform_admin,

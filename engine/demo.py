@@ -37,14 +37,14 @@ USERS = [  # username, name, agency, roles
     ("platform1", "钱平台", None, ["platform_admin"]),  # the deployment's administrator: no agency grant
 ]
 PEOPLE = [
-    {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805061234",
+    {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805121234",
      "phone": "13800138001", "address": "示例市东城区和平路18号"},
-    {"kind": "natural", "name": "李娜", "id_type": "resident_id", "id_number": "110102199107152345",
+    {"kind": "natural", "name": "李娜", "id_type": "resident_id", "id_number": "110102199107202345",
      "phone": "13900139002", "email": "lina@example.cn", "address": "示例市西城区长安街9号"},
     {"kind": "legal", "subtype": "commercial", "name": "示例数据科技有限公司", "id_type": "uscc",
-     "id_number": "91110000MA01ABCD1X", "phone": "010-66668888", "address": "示例市高新区科技路6号"},
+     "id_number": "91110000MA01ABCD1M", "phone": "010-66668888", "address": "示例市高新区科技路6号"},
     {"kind": "legal", "subtype": "legal_services", "name": "示例律师事务所", "id_type": "uscc",
-     "id_number": "31110000E12345678K", "phone": "010-65550000", "address": "示例市朝阳区建国路1号"},
+     "id_number": "31110000E12345678Y", "phone": "010-65550000", "address": "示例市朝阳区建国路1号"},
     {"kind": "natural", "name": "王强", "id_type": "resident_id", "id_number": "110105197512203456",
      "phone": "13700137003", "address": "示例市海淀区学院路30号"},
 ]

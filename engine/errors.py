@@ -44,3 +44,10 @@ class Conflict(DomainError):
 
     status = 409
     title = "数据已被他人修改"
+
+
+class Unconfirmed(InputError):
+    """Possible but unusual input (a receipt more than a year back, a search date after today): done
+    only when the request says ``confirm``; the message says what to check."""
+
+    title = "请确认"

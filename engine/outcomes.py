@@ -155,8 +155,9 @@ def requires_review_first(outcome: str, ground: str | None) -> bool:
     return outcome in ("withhold", "partial") and bool(ground) and GROUNDS[ground].review_first
 
 
-def validate_details(outcome: str, details: dict | None) -> dict:
-    """Check the details an outcome requires; returns the cleaned details or raises InputError."""
+def validate_details(outcome: str, details: dict | None, *, today: date | None = None, confirm: bool = False) -> dict:
+    """Check the details an outcome requires; returns the cleaned details or raises InputError. With
+    ``today``, a date after today (a 检索日期 not yet come) is taken only with ``confirm``."""
     if outcome not in OUTCOMES:
         raise InputError(f"未知的答复类型“{outcome}”", field="outcome")
     spec = OUTCOMES[outcome]
@@ -185,6 +186,11 @@ def validate_details(outcome: str, details: dict | None) -> dict:
                 raise InputError(f"“{d.label}”应为日期 YYYY-MM-DD", field=f"details.{d.key}") from None
             if d.required and not clean[d.key]:
                 missing.append(d.label)
+            if today and clean[d.key] and date.fromisoformat(clean[d.key]) > today and not confirm:
+                from .errors import Unconfirmed
+
+                raise Unconfirmed(f"“{d.label}”{clean[d.key]} 晚于今天，请核对；确属如此的，勾选“确认日期无误”（confirm）"
+                                  "后再提交", field=f"details.{d.key}")
         elif d.kind == "choice":
             text = str(value or "").strip()
             if text and text not in GROUNDS:

@@ -6,6 +6,7 @@ role, and a supervisor those of the agencies whose competent department they bel
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from .models import (
 from .models.applicant import normalised_id_number
 from .models.user import ROLE_ZH
 from .outcomes import OUTCOMES
+from .running_periods import running_periods
 from .services.applicants import masked
 from .services.catalog import EVENT_LABELS as EVENTS
 from .states import OPEN_STATES, STATES
@@ -66,61 +68,127 @@ class ListFilters:
     provisional: bool | None = None
     open_only: bool = False
     agency_id: int | None = None
-    sort: str = "due"  # due | received | number
+    sort: str = "due"  # a key of SORTS
     page: int = 1
     page_size: int = 50
+    closed_only: bool = False  # concluded and archived cases only
+    lights: list[str] | None = None  # green | yellow | orange | red (running clocks of open cases)
+    descending: bool | None = None  # None: the sort's natural direction (received: newest first)
 
 
-def list_applications(session: Session, actor: Actor, f: ListFilters, registry: CalendarRegistry, today: date) -> dict:
+# Sort keys: (Chinese name, descending by default). Every column of the queue sorts.
+SORTS = {"due": ("答复期限", False), "received": ("收到日期", True), "number": ("编号", False),
+         "applicant": ("申请人", False), "status": ("状态", False), "text": ("申请内容", False)}
+LIGHTS = ("green", "yellow", "orange", "red")
+
+
+def _sort_columns(key: str):
+    """The ORDER BY of a sort key in its ascending direction (id last: a stable order across pages)."""
+    from sqlalchemy import case
+
+    if key not in SORTS:
+        raise InputError(f"排序方式应为：{'、'.join(f'{v[0]}（{k}）' for k, v in SORTS.items())}", field="sort")
+    return {
+        "due": (Application.due_date.is_(None), Application.due_date),
+        "received": (Application.received_date,),
+        "number": (Application.number,),
+        "applicant": (ApplicantDetails.name,),
+        "status": (case({code: i for i, code in enumerate(STATES)}, value=Application.status),),
+        "text": (Application.request_text,),
+    }[key] + (Application.id,)
+
+
+def _conditions(session: Session, f: ListFilters, ids: set[int], registry: CalendarRegistry, today: date,
+                with_status: bool = True) -> list:
+    """The WHERE of the list; ``with_status`` False leaves the state filter out (the per-state counts)."""
+    where = [Application.agency_id.in_(ids)]
+    if f.status and with_status:
+        unknown = [s for s in f.status if s not in STATES]
+        if unknown:
+            raise InputError(f"未知的状态：{'、'.join(unknown)}", field="status")
+        where.append(Application.status.in_(f.status))
+    if f.open_only or f.due_within is not None or f.overdue or f.paused or f.lights:
+        where.append(Application.status.in_(OPEN_STATES))
+    if f.closed_only:
+        where.append(Application.status.not_in(OPEN_STATES))
+    if f.outcome:
+        if f.outcome not in OUTCOMES:
+            raise InputError(f"未知的答复类型“{f.outcome}”", field="outcome")
+        where.append(Application.outcome == f.outcome)
+    if f.clerk_id is not None:
+        where.append(Application.handling_clerk_id == f.clerk_id)
+    if f.applicant:
+        where.append(applicant_matches(f.applicant, ids))
+    if f.text:
+        term = f.text.strip()
+        by_letter = select(Letter.application_id).where(Letter.number.contains(term))  # 文号
+        where.append(or_(Application.request_text.contains(term), Application.number.contains(term),
+                         applicant_matches(term, ids), Application.id.in_(by_letter)))
+    if f.received_from:
+        where.append(Application.received_date >= f.received_from)
+    if f.received_to:
+        where.append(Application.received_date <= f.received_to)
+    if f.due_within is not None:
+        limit = registry.calendar(provisional=True).add_working_days(today, f.due_within)
+        where += [Application.clock_state == "running", Application.due_date >= today, Application.due_date <= limit]
+    if f.overdue is not None:
+        cond = (Application.clock_state == "running") & (Application.due_date < today)
+        where.append(cond if f.overdue else ~cond)
+    if f.paused is not None:
+        where.append((Application.clock_state == "paused") if f.paused else (Application.clock_state != "paused"))
+    if f.provisional is not None:
+        where.append(Application.due_provisional == f.provisional)
+    if f.lights:
+        where.append(_light_condition(session, f.lights, ids, registry, today))
+    return where
+
+
+def _light_condition(session: Session, lights: list[str], ids: set[int], registry: CalendarRegistry, today: date):
+    """The traffic light as a due-date range per agency (its region's calendar, its thresholds): the
+    light of ``days_left`` working days (clock.TrafficLights), where days_left ≤ n ⟺ due < the
+    (n+1)-th working day after today."""
+    from sqlalchemy import and_, false
+
+    unknown = [x for x in lights if x not in LIGHTS]
+    if unknown:
+        raise InputError(f"交通灯应为：绿（green）、黄（yellow）、橙（orange）、红（red），不能为“{'、'.join(unknown)}”",
+                         field="light")
+    parts = []
+    for agency in session.exec(select(Agency).where(Agency.id.in_(ids))).all():
+        cal, tl = registry.calendar(agency.region, provisional=True), lights_for(agency)
+        after = {n: cal.add_working_days(today, n + 1) for n in (0, tl.orange, tl.yellow)}
+        bands = {"red": (None, after[0]), "orange": (after[0], after[tl.orange]),
+                 "yellow": (after[tl.orange], after[tl.yellow]), "green": (after[tl.yellow], None)}
+        for light in lights:
+            low, high = bands[light]
+            cond = [Application.agency_id == agency.id]
+            if low is not None:
+                cond.append(Application.due_date >= low)
+            if high is not None:
+                cond.append(Application.due_date < high)
+            parts.append(and_(*cond))
+    running = (Application.clock_state == "running") & Application.due_date.is_not(None)
+    return and_(running, or_(*parts)) if parts else false()
+
+
+def list_applications(session: Session, actor: Actor, f: ListFilters, registry: CalendarRegistry, today: date,
+                      with_counts: bool = False) -> dict:
+    """One page of the list, the total, and (``with_counts``) how many of the filtered cases are in each
+    state — the same filters but the state, so each count is what choosing that state lists."""
     ids = visible_agency_ids(session, actor)
     if f.agency_id is not None:
         if f.agency_id not in ids:
             raise NotFound("机关不存在")
         ids = {f.agency_id}
     if not ids:
-        return {"items": [], "total": 0, "page": f.page, "page_size": f.page_size}
-    q = select(Application, ApplicantDetails).join(
-        ApplicantDetails, ApplicantDetails.application_id == Application.id).where(Application.agency_id.in_(ids))
-    if f.status:
-        unknown = [s for s in f.status if s not in STATES]
-        if unknown:
-            raise InputError(f"未知的状态：{'、'.join(unknown)}", field="status")
-        q = q.where(Application.status.in_(f.status))
-    if f.open_only or f.due_within is not None or f.overdue or f.paused:
-        q = q.where(Application.status.in_(OPEN_STATES))
-    if f.outcome:
-        if f.outcome not in OUTCOMES:
-            raise InputError(f"未知的答复类型“{f.outcome}”", field="outcome")
-        q = q.where(Application.outcome == f.outcome)
-    if f.clerk_id is not None:
-        q = q.where(Application.handling_clerk_id == f.clerk_id)
-    if f.applicant:
-        q = q.where(applicant_matches(f.applicant, ids))
-    if f.text:
-        q = q.where(or_(Application.request_text.contains(f.text), Application.number.contains(f.text),
-                        applicant_matches(f.text, ids)))
-    if f.received_from:
-        q = q.where(Application.received_date >= f.received_from)
-    if f.received_to:
-        q = q.where(Application.received_date <= f.received_to)
-    if f.due_within is not None:
-        limit = registry.calendar(provisional=True).add_working_days(today, f.due_within)
-        q = q.where(Application.clock_state == "running", Application.due_date >= today, Application.due_date <= limit)
-    if f.overdue is not None:
-        cond = (Application.clock_state == "running") & (Application.due_date < today)
-        q = q.where(cond if f.overdue else ~cond)
-    if f.paused is not None:
-        q = q.where((Application.clock_state == "paused") if f.paused else (Application.clock_state != "paused"))
-    if f.provisional is not None:
-        q = q.where(Application.due_provisional == f.provisional)
+        return {"items": [], "total": 0, "page": f.page, "page_size": f.page_size, "pages": 0,
+                **({"counts": {}} if with_counts else {})}
+    columns = _sort_columns(f.sort)
+    descending = SORTS[f.sort][1] if f.descending is None else f.descending
+    order = [c.desc() for c in columns] if descending else list(columns)
+    joined = select(Application, ApplicantDetails).join(ApplicantDetails, ApplicantDetails.application_id == Application.id)
+    q = joined.where(*_conditions(session, f, ids, registry, today))
     total = session.exec(select(func.count()).select_from(q.subquery())).one()
-    order = {
-        "due": (Application.due_date.is_(None), Application.due_date, Application.id),
-        "received": (Application.received_date.desc(), Application.id.desc()),
-        "number": (Application.number,),
-    }.get(f.sort)
-    if order is None:
-        raise InputError("排序方式应为 due、received 或 number", field="sort")
     rows = session.exec(q.order_by(*order).offset((f.page - 1) * f.page_size).limit(f.page_size)).all()
     agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({app.agency_id for app, _ in rows}))).all()}
     items = []
@@ -128,17 +196,39 @@ def list_applications(session: Session, actor: Actor, f: ListFilters, registry: 
         agency = agencies[app.agency_id]
         left = running_days_left(app, registry.calendar(agency.region, provisional=True), today)
         items.append(summary(app, applicant, left, lights_for(agency)))
-    return {"items": items, "total": total, "page": f.page, "page_size": f.page_size}
+    result = {"items": items, "total": total, "page": f.page, "page_size": f.page_size,
+              "pages": -(-total // f.page_size)}
+    if with_counts:
+        by_state = select(Application.status, func.count()).join(
+            ApplicantDetails, ApplicantDetails.application_id == Application.id).where(
+            *_conditions(session, f, ids, registry, today, with_status=False)).group_by(Application.status)
+        result["counts"] = dict(session.exec(by_state).all())
+    return result
+
+
+_MASKED_ID = re.compile(r"([0-9A-Z]{3})(\*+)([0-9A-Z]{4})")  # exactly as mask_id shows it
 
 
 def applicant_matches(term: str, agency_ids: set[int]):
-    """The applicant as given on the application: part of the name, or the whole phone number, or the
-    whole identity number (whole numbers only: a search must not complete a masked one digit by digit).
-    The identity lookup stays within the reader's agencies like the rest of the list."""
+    """The applicant as given on the application: part of the name, or the whole phone number (as typed
+    or as registration stores it), or the whole identity number — or one as lists show it masked
+    (110***********1234: the same visible characters and length, the mask's own form only). Never a partial number: a search must
+    not complete a masked one digit by digit. The identity lookup stays within the reader's agencies."""
+    from .plausibility import Implausible, check_phone, half_width
+
     term = term.strip()
-    by_id = select(Applicant.id).where(Applicant.agency_id.in_(agency_ids),
-                                       Applicant.id_number == normalised_id_number(term))
-    return or_(ApplicantDetails.name.contains(term), ApplicantDetails.phone == term,
+    number = normalised_id_number(half_width(term)).replace(" ", "")
+    id_match = Applicant.id_number == number
+    if masked_id := _MASKED_ID.fullmatch(number):
+        head, stars, tail = masked_id.groups()
+        id_match = Applicant.id_number.like(head + "_" * len(stars) + tail)
+    by_id = select(Applicant.id).where(Applicant.agency_id.in_(agency_ids), id_match)
+    phones = {term}
+    try:
+        phones.add(check_phone(term))
+    except Implausible:
+        pass
+    return or_(ApplicantDetails.name.contains(term), ApplicantDetails.phone.in_(phones),
                Application.applicant_id.in_(by_id))
 
 
@@ -246,6 +336,7 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
         "letters": [letter_summary(x) for x in letters],
         "service_records": [r.model_dump(mode="json") for r in services],
         "remedy_periods": _remedy_periods(services),
+        "running_periods": running_periods(registry, app, agency, consultations, fees, today),
     }
 
 

@@ -38,3 +38,17 @@ def derive_receipt_date(channel: str, facts: dict, today: date) -> tuple[date, d
         raise InputError(f"{fact_label} {day} 晚于今天，不能登记未来的日期", field=f"channel_facts.{fact}")
     clean = {k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in (facts or {}).items()}
     return day, clean
+
+
+def one_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
+
+
+def confirm_old_receipt(day: date, today: date, confirm: bool, field: str = "confirm") -> None:
+    """A receipt date more than a year back is usually a typing slip (2025 for 2026): registered only
+    when the clerk confirms it."""
+    if day < one_year_before(today) and not confirm:
+        from .errors import Unconfirmed
+
+        raise Unconfirmed(f"收到申请之日 {day.isoformat()} 距今已超过一年，请核对；确属如此的，勾选“确认日期无误”"
+                          "（confirm）后再提交", field=field)

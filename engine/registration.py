@@ -19,7 +19,7 @@ from .errors import NotFound
 from .models import Agency, Applicant, Application
 from .models.applicant import normalised_id_number
 from .numbering import next_number, tracking_number
-from .receipt import derive_receipt_date
+from .receipt import CHANNELS, confirm_old_receipt, derive_receipt_date
 from .services.intake import REGISTER, ApplicantIn, RegisterIn, check_applicant, details_as_given
 from .signals import registration_signals
 from .unit_of_work import commit_new, insert_new
@@ -54,9 +54,10 @@ def register(
         if agency is None or not actor.can_see(agency):
             raise NotFound("机关不存在")
         role = pick_role(actor, agency, REGISTER.allowed_roles(agency), REGISTER.label)
-        data = parse(RegisterIn, inputs)
+        data = parse(RegisterIn, inputs, context={"today": today})
         check_applicant(data.applicant)
         received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
+        confirm_old_receipt(received, today, data.confirm, field=f"channel_facts.{CHANNELS[data.channel][1]}")
         applicant = find_or_create_applicant(session, agency.id, data.applicant)
         n = next_number(session, agency.id, "tracking", received.year)
         app = Application(

@@ -59,20 +59,21 @@ def describe(exc: ValidationError) -> tuple[str, str | None]:
         if err.get("type") == "value_error":
             ctx = err.get("ctx") or {}
             msg = str(ctx.get("error") or msg)
-            if field == "输入" or not err.get("loc"):
+            if field == "输入" or not err.get("loc") or msg.startswith("“"):  # the message names its field
                 parts.append(msg)
                 continue
         parts.append(f"“{field}”{msg}")
     return "；".join(parts[:8]), first
 
 
-def parse(model: type[M], data: object) -> M:
+def parse(model: type[M], data: object, context: dict | None = None) -> M:
+    """``context`` reaches the validators (``ValidationInfo.context``), e.g. the day that is "today"."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise InputError("输入应为 JSON 对象")
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         message, field = describe(exc)
         raise InputError(message, field=field) from None

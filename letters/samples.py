@@ -22,10 +22,10 @@ from engine.models import Consultation, Letter
 from .hooks import LetterDesk
 
 D = date.fromisoformat
-APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
+APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003091234",
              "phone": "13800138000", "address": "示例市东城区和平路18号", "postcode": "100010"}
 COMPANY = {"kind": "legal", "subtype": "commercial", "name": "示例数据科技有限公司", "id_type": "uscc",
-           "id_number": "91110000MA01ABCD1X", "phone": "010-66668888", "address": "示例市高新区科技路6号"}
+           "id_number": "91110000MA01ABCD1M", "phone": "010-66668888", "address": "示例市高新区科技路6号"}
 
 OUTCOME_DETAILS = {
     "provide": {"provision_form": "电子文档", "provision_method": "电子邮件", "provision_channel": "申请人预留邮箱",

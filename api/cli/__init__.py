@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from .output import EXIT_BAD_INPUT
+
 from . import (
     calendar_cmd,
     check_cmd,
@@ -42,4 +44,15 @@ app.command("serve")(serve_cmd.serve)
 
 
 def main() -> None:
-    app()
+    """Every refusal the engine or the database gives becomes one Chinese line on stderr and exit code 2
+    (the one place for it: the commands themselves only print)."""
+    from .output import refusal
+
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 — turned into a message, or re-raised when not a refusal
+        message = refusal(exc)
+        if message is None:
+            raise
+        typer.echo(f"错误：{message}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None

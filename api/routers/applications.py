@@ -30,7 +30,7 @@ router = APIRouter(tags=["申请"], responses={**COMMON, **errors(403, 404, 409)
 
 REGISTER_EXAMPLE = {
     "agency_code": "DEMO",
-    "applicant": {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805061234",
+    "applicant": {"kind": "natural", "name": "张伟", "id_type": "resident_id", "id_number": "110101198805121234",
                   "phone": "13800138001", "address": "示例市东城区和平路18号"},
     "channel": "email", "channel_facts": {"mail_received": "2026-11-20"},
     "request_text": "请公开2025年度道路运输行政许可办理情况统计", "form_wanted": "electronic", "delivery_wanted": "email",
@@ -105,12 +105,17 @@ def list_applications(
     due_within: Annotated[int | None, Query(ge=0, le=60, description="N个工作日内到期")] = None,
     overdue: bool | None = None, paused: bool | None = None, provisional: bool | None = None,
     open_only: bool = False, agency_id: Annotated[int | None, Query(ge=1)] = None,
-    sort: Annotated[str, Query(pattern="^(due|received|number)$")] = "due",
+    sort: Annotated[str, Query(pattern="^(due|received|number|applicant|status|text)$",
+                               description="排序：答复期限、收到日期、编号、申请人、状态、申请内容")] = "due",
+    descending: Annotated[bool | None, Query(description="倒序；不填时收到日期由新到旧，其余由小到大")] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+    closed_only: Annotated[bool, Query(description="只看已办结、已归档的申请")] = False,
+    light: Annotated[list[str] | None, Query(description="交通灯 green/yellow/orange/red，可重复")] = None,
 ) -> dict:
     f = queries.ListFilters(status, outcome, clerk_id, applicant, text, received_from, received_to, due_within,
-                            overdue, paused, provisional, open_only, agency_id, sort, page, page_size)
+                            overdue, paused, provisional, open_only, agency_id, sort, page, page_size,
+                            closed_only=closed_only, lights=light, descending=descending)
     return queries.list_applications(session, p.actor, f, reg, day)
 
 

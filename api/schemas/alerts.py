@@ -20,7 +20,14 @@ class AlertItem(Answer):
 class AlertPage(Answer):
     total: int
     unread: int
+    page: int
+    page_size: int
+    pages: int
     items: list[AlertItem]
+
+
+class AlertsMarked(Answer):
+    marked: int
 
 
 class AlertRead(Answer):

@@ -16,7 +16,7 @@ from sqlmodel import func, select
 from engine import auth, queries, workflow
 from engine.calendar_registry import get_registry
 from engine.db import new_session
-from engine.errors import DomainError, NotFound
+from engine.errors import DomainError, NotFound, Unconfirmed
 from engine.models import Agency, Alert, Application, RoleGrant, User
 from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
 from engine.models.user import ROLE_ZH
@@ -25,6 +25,7 @@ from engine.receipt import CHANNELS
 from engine.case import local_today
 from engine.services.closing import METHODS as SERVICE_METHODS
 from engine.services.intake import DELIVERIES, FORMS
+from engine.clock import LIGHT_ZH
 from engine.services.catalog import EVENT_LABELS as EVENTS
 from engine.states import OPEN_STATES, STATES
 
@@ -37,7 +38,8 @@ from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, s
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates" / "web"))
 templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTCOMES=OUTCOMES,
-                             CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()}, SERVICE_METHODS=SERVICE_METHODS)
+                             CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()}, SERVICE_METHODS=SERVICE_METHODS,
+                             lights=LIGHT_ZH, OPEN_STATES=OPEN_STATES)
 
 
 def local_time(value: str) -> str:
@@ -64,9 +66,20 @@ def _agency_names(ids: set[int]) -> dict[int, str]:
         return {a.id: a.name for a in s.exec(select(Agency).where(Agency.id.in_(ids))).all()}
 
 
+def _unread_alerts(p) -> int:
+    """The count beside 提醒 in the header."""
+    from engine.alerting import inbox
+
+    with new_session() as s:
+        return s.exec(select(func.count()).select_from(Alert).where(inbox.visible(s, p.actor),
+                                                                     Alert.read_at.is_(None))).one()
+
+
 def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTMLResponse:
     roles = sorted({(aid, role) for aid, role in p.actor.grants}) if p else []
     ctx.setdefault("agency_names", _agency_names({aid for aid, _ in roles}))
+    if p is not None and "unread_alerts" not in ctx:
+        ctx["unread_alerts"] = _unread_alerts(p)
     resp = templates.TemplateResponse(request, name, {
         "p": p, "csrf": csrf_for(p.token) if p else "", "roles": roles, "flash": request.query_params.get("msg"),
         "flash_bad": request.query_params.get("bad"), **ctx}, status_code=status)
@@ -152,8 +165,32 @@ def my_logins(request: Request) -> Response:
 # -- my queue -------------------------------------------------------------------------------------------
 
 
+QUEUE_SCOPES = {"open": "未办结", "all": "全部（含已办结）", "closed": "已办结、已归档"}
+
+
+def queue_link(q, **changes) -> str:
+    """The queue's address with some parameters changed (None removes one); the page restarts at 1
+    unless it is the change."""
+    from urllib.parse import urlencode
+
+    params = [(k, v) for k, v in q.multi_items() if k not in changes and k != "page" and v != ""]
+    for key, value in changes.items():
+        if value is None:
+            continue
+        params += [(key, v) for v in value] if isinstance(value, (list, tuple)) else [(key, value)]
+    return "/?" + urlencode(params) if params else "/"
+
+
+templates.env.globals["queue_link"] = queue_link
+
+
 @router.get("/")
 def queue(request: Request) -> Response:
+    """我的待办: the user's worklists (engine.worklists), then every visible case, filtered, sorted by
+    any column and paged through to the last one."""
+    from engine.alerting import inbox
+    from engine.worklists import worklists
+
     q = request.query_params
     with new_session() as s:
         p = principal(request, s)
@@ -161,21 +198,26 @@ def queue(request: Request) -> Response:
             return login_redirect(request)
         day, reg = local_today(), get_registry()
         statuses = [x for x in q.getlist("status") if x in STATES] or None
+        scope = q.get("scope") if q.get("scope") in QUEUE_SCOPES else "open"
+        sort = q.get("sort") if q.get("sort") in queries.SORTS else "due"
+        due_within = int_or(q.get("due_within"))
         f = queries.ListFilters(
-            status=statuses, clerk_id=int_or(q.get("clerk")), text=(q.get("q") or "")[:200] or None,
-            due_within=min(int_or(q.get("due_within")), 60) if int_or(q.get("due_within")) is not None else None,
-            overdue=True if q.get("overdue") == "1" else None, open_only=not statuses,
+            status=statuses, clerk_id=p.user.id if q.get("mine") == "1" else int_or(q.get("clerk")),
+            text=(q.get("q") or "")[:200].strip() or None,
+            due_within=min(due_within, 60) if due_within is not None else None,
+            overdue=True if q.get("overdue") == "1" else None, open_only=scope == "open" and not statuses,
+            closed_only=scope == "closed", lights=[x for x in q.getlist("light") if x in queries.LIGHTS] or None,
+            sort=sort, descending={"1": True, "0": False}.get(q.get("desc", "")),
             page=min(max(int_or(q.get("page"), 1), 1), 100000), page_size=50)
-        listing = queries.list_applications(s, p.actor, f, reg, day)
+        listing = queries.list_applications(s, p.actor, f, reg, day, with_counts=True)
         ids = queries.visible_agency_ids(s, p.actor)
-        counts = dict(s.exec(select(Application.status, func.count()).where(Application.agency_id.in_(ids))
-                             .group_by(Application.status)).all()) if ids else {}
         clerks = s.exec(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
-            RoleGrant.agency_id.in_(ids), RoleGrant.role == "clerk")).all() if ids else []
-        unread = s.exec(select(Alert).where(Alert.read_at.is_(None), (Alert.user_id == p.user.id) | (
-            Alert.user_id.is_(None) & Alert.agency_id.in_(ids))).order_by(Alert.created_at.desc()).limit(8)).all()
-        return render(request, "queue.html", p, listing=listing, counts=counts, clerks=clerks, unread=unread, q=q,
-                      open_states=OPEN_STATES)
+            RoleGrant.agency_id.in_(ids), RoleGrant.role == "clerk").distinct()).all() if ids else []
+        unread = inbox.list_alerts(s, p.actor, unread=True, page_size=8)
+        descending = queries.SORTS[sort][1] if f.descending is None else f.descending
+        return render(request, "queue.html", p, listing=listing, counts=listing["counts"], clerks=clerks, unread=unread,
+                      q=q, scope=scope, scopes=QUEUE_SCOPES, sorts=queries.SORTS, sort=sort, descending=descending,
+                      worklists=worklists(s, p.actor, reg, day))
 
 
 # -- register -------------------------------------------------------------------------------------------
@@ -204,7 +246,8 @@ def _register_inputs(form) -> dict:
     return {"applicant": applicant, "channel": channel,
             "channel_facts": {FACT_FIELDS.get(channel, "date"): str(form.get("fact_date", ""))} if form.get("fact_date") else {},
             "request_text": str(form.get("request_text", "")), "purpose": str(form.get("purpose", "")),
-            "form_wanted": str(form.get("form_wanted", "")), "delivery_wanted": str(form.get("delivery_wanted", ""))}
+            "form_wanted": str(form.get("form_wanted", "")), "delivery_wanted": str(form.get("delivery_wanted", "")),
+            "confirm": form.get("confirm") == "1"}
 
 
 @router.post("/applications/preview", response_class=HTMLResponse)
@@ -215,7 +258,7 @@ async def register_preview(request: Request) -> Response:
     def work():
         from engine.app_clock import compute_with_fallback
         from engine.clock import ClockSpec
-        from engine.receipt import derive_receipt_date
+        from engine.receipt import confirm_old_receipt, derive_receipt_date
         from engine.signals import preview_signals
 
         with new_session() as s:
@@ -227,6 +270,7 @@ async def register_preview(request: Request) -> Response:
             data = _register_inputs(form)
             try:
                 received, _ = derive_receipt_date(data["channel"], data["channel_facts"], local_today())
+                confirm_old_receipt(received, local_today(), data["confirm"])
             except DomainError as exc:
                 return render(request, "preview.html", p, error=exc.message)
             agency_ids = sorted({aid for aid, r in p.actor.grants if r == "clerk"})
@@ -263,7 +307,7 @@ async def register(request: Request) -> Response:
                 field = (exc.field or "").replace("applicant.", "a_").replace("channel_facts.", "fact_")
                 field = "fact_date" if field.startswith("fact_") else field
                 return render(request, "register.html", p, status=422, values=dict(form), errors={field or "_": exc.message},
-                              **_register_ctx())
+                              confirm_needed=isinstance(exc, Unconfirmed), **_register_ctx())
             return with_msg(f"/applications/{app.id}", f"已登记，编号 {app.number}")
 
     return await run_in_threadpool(work)
@@ -368,18 +412,61 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
 
 @router.get("/approvals")
 def approvals(request: Request) -> Response:
+    """审批: the worklists of the reviewing roles (head, secrecy, legal, supervisor), oldest first."""
+    from engine.worklists import worklists
+
     with new_session() as s:
         p = principal(request, s)
         if p is None:
             return login_redirect(request)
-        heads = {aid for aid, r in p.actor.grants if r == "head"}
-        supervised = {aid for aid, r in p.actor.grants if r == "supervisor"}
-        child = set(s.exec(select(Agency.id).where(Agency.competent_department_id.in_(supervised))).all()) if supervised else set()
-        ext = s.exec(select(Application).where(Application.agency_id.in_(heads), Application.extension_requested_days.is_not(None),
-                                               Application.status.in_(OPEN_STATES))).all() if heads else []
-        sign = s.exec(select(Application).where(Application.agency_id.in_(heads), Application.status == "reply_drafting")).all() if heads else []
-        fees = s.exec(select(Application).where(Application.agency_id.in_(child | heads), Application.status == "awaiting_fee_approval")).all()
-        return render(request, "approvals.html", p, ext=ext, sign=sign, fees=fees)
+        lists = [x for x in worklists(s, p.actor, get_registry(), local_today()) if x["role"] != "clerk"]
+        return render(request, "approvals.html", p, worklists=lists)
+
+
+# -- alerts -----------------------------------------------------------------------------------------------
+
+
+@router.get("/alerts")
+def alerts_page(request: Request) -> Response:
+    from engine.alerting import inbox
+
+    q = request.query_params
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        unread = q.get("unread") == "1"
+        page = min(max(int_or(q.get("page"), 1), 1), 10000)
+        listing = inbox.list_alerts(s, p.actor, unread=unread, page=page, page_size=50)
+        return render(request, "alerts.html", p, listing=listing, unread_only=unread, page=page)
+
+
+@router.post("/alerts/{op}")
+async def alert_op(request: Request, op: str) -> Response:
+    """``read`` (every unread one), ``<id>-read`` or ``<id>-open`` (read, then to its case)."""
+    form = await request.form()
+
+    def work():
+        from engine.alerting import inbox
+
+        with new_session() as s:
+            p, refused = guarded(request, form, s)
+            if refused:
+                return refused
+            back = "/alerts?unread=1" if form.get("unread_only") == "1" else "/alerts"
+            if op == "read":
+                n = inbox.mark_all_read(s, p.actor)
+                return with_msg(back, f"已将{n}条提醒标记为已读")
+            ident, _, action = op.partition("-")
+            try:
+                alert = inbox.mark_read(s, p.actor, int_or(ident, 0) or 0)
+            except DomainError as exc:
+                return render(request, "error.html", p, status=exc.status, message=exc.message)
+            if action == "open" and alert.application_id:
+                return RedirectResponse(f"/applications/{alert.application_id}", status_code=303)
+            return with_msg(back, "已标记为已读")
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/reports")

@@ -66,7 +66,7 @@ def record_service(case: Case, data: ServiceIn, act: Act) -> Change:
             fee = case.fee(letter.data.get("fee_id"))
             if fee is not None and fee.notice_served_on is None:  # payment period day 0
                 change.set(fee, notice_served_on=data.served_on,
-                           payment_due=payment_due(case, fee, act, served_on=data.served_on))
+                           payment_due=payment_due(act.registry, case.agency, fee, served_on=data.served_on))
     change.note("service", {"letter_id": letter.id, "served_on": data.served_on.isoformat(), "failed": data.failed})
     return change
 

@@ -22,6 +22,7 @@ OUTCOME_CHOICES = tuple((k, v.label) for k, v in OUTCOMES.items() if v.by_decisi
 class DecideIn(Inputs):
     outcome: str = Field(title="答复类型")
     details: dict[str, Any] = Field(default_factory=dict, title="答复内容")
+    confirm: bool = Field(default=False, title="确认检索日期无误")  # a 检索日期 after today (validate_details)
 
 
 def void_drafts(case: Case, change: Change, act: Act, type_: str = "reply") -> None:
@@ -44,7 +45,7 @@ def decide(case: Case, data: DecideIn, act: Act) -> Change:
     """From reply_drafting too: the clerk changes the decision (the reviews seen so far no longer apply)."""
     if data.outcome == "excessive":
         raise Refused("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
-    details = validate_details(data.outcome, data.details)
+    details = validate_details(data.outcome, data.details, today=act.today, confirm=data.confirm)
     app = case.app
     if data.outcome == "still_unclear" and not app.correction_received_on:
         raise Refused("只有经过补正的申请才能答复“补正后申请内容仍不明确”")

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import Field, field_validator
 
+from calendars import CalendarRegistry
+
 from ..app_clock import PAYMENT_DAYS, deadline_after
 from ..case import Act, Case
 from ..change import Change
@@ -219,26 +221,27 @@ def record_payment(case: Case, data: PaymentIn, act: Act) -> Change:
     """A payment within the period (109号); paid after it, the application is deemed abandoned unless
     the head accepts it with good cause (``excuse_late_payment``)."""
     fee = pending(case, "approved")
-    due = payment_due(case, fee, act)
+    due = payment_due(act.registry, case.agency, fee)
     if due is not None and data.paid_on > due:
         raise Refused(f"缴费期限已于{due}届满，逾期缴费视为放弃申请（国办函〔2020〕109号）；确有正当理由的，"
                       f"由负责人“准予逾期缴费”并写明理由")
     return take_payment(Change(), fee, data, act)
 
 
-def payment_due(case: Case, fee: FeeAssessment, act: Act, served_on: date | None = None) -> date | None:
+def payment_due(registry: CalendarRegistry, agency: Agency, fee: FeeAssessment,
+                served_on: date | None = None) -> date | None:
     """20 working days from the applicant's receipt of the fee notice; None while it is not served."""
     served = served_on or fee.notice_served_on
     if served is None:
         return None
-    return deadline_after(act.registry, case.agency, served, PAYMENT_DAYS)[0]
+    return deadline_after(registry, agency, served, PAYMENT_DAYS)[0]
 
 
 def payment_over(case: Case, act: Act) -> None:
     fees = [f for f in case.fees() if f.status == "approved"]
     if not fees:
         raise Refused("没有待缴的收费")
-    due = payment_due(case, fees[-1], act)
+    due = payment_due(act.registry, case.agency, fees[-1])
     if due is None:
         raise Refused("收费通知尚未送达，缴费期限尚未起算")
     if act.today <= due:
@@ -249,7 +252,7 @@ def payment_over(case: Case, act: Act) -> None:
          guards=[payment_over])
 def payment_lapsed(case: Case, data, act: Act) -> Change:
     fee = [f for f in case.fees() if f.status == "approved"][-1]
-    due = payment_due(case, fee, act)
+    due = payment_due(act.registry, case.agency, fee)
     change = Change().set(fee, status="lapsed", closed_on=due).set_app(outcome="fee_unpaid", concluded_on=due)
     change.effective_date = due
     change.draft_letter("termination_notice", {"cause": "fee_unpaid", "period_end": due.isoformat()})

@@ -3,18 +3,18 @@ withdrawal. (Registration is written by ``engine.registration``: it creates the 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from ..case import Act, Case
+from ..case import Act, Case, local_today
 from ..change import Change
 from ..errors import InputError
 from ..eventdef import FormField, Inputs, declare, declared, move
 from ..models import ApplicantDetails, Application
 from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..plausibility import Implausible, check_email, check_id_number, check_phone, check_postcode, labelled
 from ..states import OPEN_STATES
 
 FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
@@ -32,26 +32,42 @@ def one_of(choices: dict[str, str], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def text(label: str, max_length: int, check=None, *, required: bool = False) -> AfterValidator:
+    """A bounded text field whose refusals name it by its Chinese label (engine.plausibility)."""
+    return AfterValidator(labelled(label, check, max_length=max_length, required=required))
+
+
 class ApplicantIn(Inputs):
     kind: Annotated[str, one_of(APPLICANT_KINDS, "申请人类型")] = Field(title="申请人类型")
     subtype: str | None = Field(default=None, title="组织类别")
-    name: str = Field(min_length=1, max_length=200, title="姓名或名称")
+    name: Annotated[str, text("姓名或名称", 200, required=True)] = Field(title="姓名或名称")
     id_type: Annotated[str, one_of(ID_TYPES, "证件类型")] = Field(title="证件类型")
-    id_number: str = Field(min_length=1, max_length=64, title="证件号码")
-    phone: str = Field(default="", max_length=64, title="联系电话")
-    email: str = Field(default="", max_length=200, title="电子邮箱")
-    address: str = Field(default="", max_length=300, title="通信地址")
-    postcode: str = Field(default="", max_length=16, title="邮政编码")
+    id_number: Annotated[str, text("证件号码", 64, required=True)] = Field(title="证件号码")
+    phone: Annotated[str, text("联系电话", 64, check_phone)] = Field(default="", title="联系电话")
+    email: Annotated[str, text("电子邮箱", 200, check_email)] = Field(default="", title="电子邮箱")
+    address: Annotated[str, text("通信地址", 300)] = Field(default="", title="通信地址")
+    postcode: Annotated[str, text("邮政编码", 16, check_postcode)] = Field(default="", title="邮政编码")
+
+    @field_validator("id_number")
+    @classmethod
+    def _plausible_id(cls, value: str, info: ValidationInfo) -> str:
+        """GB 11643 / GB 32100 where the document type has one (birth dates up to the registering day)."""
+        today = (info.context or {}).get("today") or local_today()
+        try:
+            return check_id_number(info.data.get("id_type"), value, today)
+        except Implausible as exc:
+            raise ValueError(f"“{ID_TYPES.get(info.data.get('id_type'), '证件')}号码”{exc}") from None
 
 
 class RegisterIn(Inputs):
     applicant: ApplicantIn = Field(title="申请人")
     channel: str = Field(title="收件渠道")
     channel_facts: dict[str, str | date] = Field(title="收件情况")
-    request_text: str = Field(min_length=1, max_length=20000, title="所需信息的内容描述")
-    purpose: str = Field(default="", max_length=2000, title="用途")
+    request_text: Annotated[str, text("所需信息的描述", 20000, required=True)] = Field(title="所需信息的描述")
+    purpose: Annotated[str, text("用途", 2000)] = Field(default="", title="用途")
     form_wanted: Annotated[str, one_of(FORMS, "获取信息的形式")] = Field(title="获取信息的形式")
     delivery_wanted: Annotated[str, one_of(DELIVERIES, "获取信息的途径")] = Field(title="获取信息的途径")
+    confirm: bool = Field(default=False, title="确认收到日期无误")  # a receipt more than a year back
 
 
 REGISTER = declared("register", "登记", roles={"clerk"}, inputs=RegisterIn, listed=False)
@@ -65,9 +81,6 @@ def check_applicant(a: ApplicantIn) -> None:
         raise InputError("自然人不填写组织类别", field="applicant.subtype")
     if not (a.phone or a.email or a.address):
         raise InputError("须提供至少一种联系方式（电话、电子邮箱或通信地址）", field="applicant.phone")
-    if a.id_type == "resident_id":
-        if not re.fullmatch(r"\d{17}[\dXx]", a.id_number):
-            raise InputError("居民身份证号码应为18位（最后一位可为X）", field="applicant.id_number")
 
 
 def details_as_given(application_id: int | None, data: ApplicantIn) -> ApplicantDetails:

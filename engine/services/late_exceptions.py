@@ -70,7 +70,7 @@ def late_fee(case: Case):
 
 def payment_period_over(case: Case, act: Act) -> None:
     closed_by(case, "fee_unpaid", "逾期未缴费", "准予逾期缴费")
-    due = payment_due(case, late_fee(case), act)
+    due = payment_due(act.registry, case.agency, late_fee(case))
     if case.app.status == "awaiting_payment" and (due is None or act.today <= due):
         raise Refused(f"缴费期限至{due}，尚未届满，由经办人登记缴费即可" if due else "收费通知尚未送达，缴费期限尚未起算")
 

@@ -25,6 +25,7 @@ ACCESS = {
     ("GET", "/api/v1/fees/quote"): USER,
     ("GET", "/api/v1/applications"): USER,
     ("GET", "/api/v1/alerts"): USER,
+    ("POST", "/api/v1/alerts/read"): USER,
     ("GET", "/api/v1/reports/annual"): REPORT,
     ("GET", "/api/v1/reports/annual/cell"): REPORT,
     ("GET", "/api/v1/reports/audit"): REPORT,

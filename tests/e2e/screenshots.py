@@ -44,6 +44,7 @@ def main() -> None:
         ogi = str(Path(sys.executable).parent / "ogi")
         subprocess.run([ogi, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([ogi, "demo", "--password", PASSWORD], env=env, check=True, capture_output=True)
+        subprocess.run([ogi, "sweep", "--now"], env=env, check=True, capture_output=True)  # the alerts page has some
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -79,12 +80,18 @@ def main() -> None:
                 pages = [("head1", "/approvals", "approvals.png"), ("legal1", "/reports", "annual-report.png"),
                          ("legal1", "/reports?kind=audit", "audit-report.png"), ("admin", "/admin", "admin.png"),
                          ("admin", "/account/logins", "logins.png"), ("platform1", "/admin", "admin-platform.png"),
-                         ("platform1", "/admin/audit", "admin-audit.png")]
+                         ("platform1", "/admin/audit", "admin-audit.png"), ("secrecy1", "/approvals", "approvals-secrecy.png"),
+                         ("legal1", "/approvals", "approvals-legal.png"), ("supervisor1", "/approvals", "approvals-supervisor.png"),
+                         ("clerk1", "/alerts", "alerts.png"), ("clerk1", "/?scope=all&sort=applicant", "queue-all-by-applicant.png")]
                 sessions = {}
                 for user, url, name in pages:
                     page = sessions.get(user) or sessions.setdefault(user, session(user))
                     page.goto(f"{base}{url}")
                     page.screenshot(path=str(out / name), full_page=True)
+                clerk.goto(f"{base}/?status=awaiting_correction")  # a stopped clock: the correction period instead
+                waiting = clerk.locator("#all tbody a").first.get_attribute("href")
+                clerk.goto(f"{base}{waiting}")
+                clerk.screenshot(path=str(out / "application-correction-period.png"), full_page=True)
                 tablet = session("clerk1", 820, 1180)
                 tablet.screenshot(path=str(out / "queue-tablet.png"), full_page=False)
                 browser.close()

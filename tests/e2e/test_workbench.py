@@ -131,7 +131,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
     # register (art 29), with the derived receipt and due dates shown before saving
     page.click("text=登记申请")
     page.fill("#a_name", "王小明")
-    page.fill("#a_id_number", "110101199201011234")
+    page.fill("#a_id_number", "110101199201071234")
     page.fill("#a_phone", "13900001111")
     page.fill("#request_text", "请公开2025年本局道路运输行政许可办理情况统计")
     page.select_option("#channel", "email")

@@ -16,7 +16,7 @@ from ..workflow.test_happy_paths import OUTCOME_DETAILS as _DETAILS
 from ..workflow.world import APPLICANT, D, build_world
 
 COMPANY = {"kind": "legal", "subtype": "commercial", "name": "某科技有限公司", "id_type": "uscc",
-           "id_number": "91110000MA01ABCD1X", "phone": "010-66668888"}
+           "id_number": "91110000MA01ABCD1M", "phone": "010-66668888"}
 OUTCOME_DETAILS = {**_DETAILS, "provide": {
     "provision_form": "电子文档", "provision_method": "电子邮件", "provision_channel": "邮箱",
     "provision_time": "随答复书提供", "attachments": ["a.pdf"]}}

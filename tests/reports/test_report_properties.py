@@ -16,7 +16,7 @@ from engine.reports.annual import COLUMN_KEYS, PARENTS, annual_report
 from ..workflow.world import APPLICANT, build_world
 
 COMPANY = {"kind": "legal", "subtype": "research", "name": "某研究院", "id_type": "uscc",
-           "id_number": "12110000MB0123456X", "phone": "010-1"}
+           "id_number": "12110000MB0123456Y", "phone": "010-66660001"}
 FATES = ["open", "reviewing", "provide", "withhold", "not_exist", "withdraw", "no_correction", "consulting"]
 
 

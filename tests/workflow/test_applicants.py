@@ -16,7 +16,7 @@ FULL_ID, FULL_PHONE = APPLICANT["id_number"], APPLICANT["phone"]
 
 
 def test_masks():
-    assert mask_id("110101199003071234") == "110***********1234"
+    assert mask_id("110101199003091234") == "110***********1234"
     assert mask_phone("13800138000") == "138****8000"
     assert mask_id("AB123") == "A****"
 

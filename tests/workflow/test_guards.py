@@ -60,7 +60,7 @@ def test_register_art29_contents(w):
     from .world import register_inputs
 
     cases = [
-        (dict(request_text=""), "request_text"),
+        (dict(request_text=""), "“所需信息的描述”不能为空"),
         (dict(applicant={**register_inputs()["applicant"], "phone": "", "address": ""}), "联系方式"),
         (dict(applicant={**register_inputs()["applicant"], "id_number": "123"}), "18位"),
         (dict(applicant={**register_inputs()["applicant"], "kind": "legal"}), "法人或其他组织须注明类别"),

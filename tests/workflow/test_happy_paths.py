@@ -79,7 +79,7 @@ OUTCOME_DETAILS = {
                 "attachments": ["统计表（删除部分）.pdf"]},
     "withhold": {"ground": "process_info", "reasons": "属于内部讨论记录"},
     "not_exist": {"search_places": "档案室、OA系统", "keywords": "行政许可 统计 2025", "searched_by": "李四",
-                  "searched_on": "2026-03-09"},
+                  "searched_on": "2026-03-03"},
     "not_our_agency": {"reasons": "该信息由市场监管局制作", "responsible_agency": "示例市市场监督管理局",
                        "responsible_contact": "010-87654321"},
     "needs_creation": {"reasons": "需对多份材料汇总分析"},
@@ -119,7 +119,7 @@ def test_repeat_outcome_names_the_earlier_application(w):
     from tests.workflow.world import APPLICANT
 
     first_id = w.register()
-    other_applicant = w.register(applicant={**APPLICANT, "name": "李四", "id_number": "110101198001011236"})
+    other_applicant = w.register(applicant={**APPLICANT, "name": "李四", "id_number": "110101198001091236"})
     different = w.register(request_text="请公开本局2024年度部门预算执行情况")
     app_id = w.register()
     to_handling(w, app_id)

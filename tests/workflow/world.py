@@ -29,7 +29,7 @@ class FakeLetters:
 LETTERS = FakeLetters()
 
 APPLICANT = {
-    "kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
+    "kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003091234",
     "phone": "13800138000", "address": "北京市东城区某路1号",
 }
 
