@@ -41,7 +41,8 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
     if event == "decide":
         outcome = form.get("outcome", "")
         wanted = {d.key for d in OUTCOMES[outcome].details} if outcome in OUTCOMES else set()
-        return {"outcome": outcome, "details": _details_from_form(form, wanted)}
+        return {"outcome": outcome, "details": _details_from_form(form, wanted),
+                "confirm": form.get("confirm") in ("on", "true", "1")}
     if event == "edit_letter":
         out = {"letter_id": int(v) if (v := form.get("letter_id", "").strip()).isdigit() else v}
         if (summary := (form.get("request_summary") or "").strip()):

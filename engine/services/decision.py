@@ -38,7 +38,8 @@ def void_drafts(case: Case, change: Change, act: Act, type_: str = "reply") -> N
          moves=[move(DECIDING_STATES, "secrecy_review", when="releases_information"),
                 move(DECIDING_STATES, "reply_drafting")],
          roles={"clerk"}, inputs=DecideIn, advice=send_back_advice,
-         form=[FormField("outcome", "select", OUTCOME_CHOICES), FormField("details", "details")],
+         form=[FormField("outcome", "select", OUTCOME_CHOICES), FormField("details", "details"),
+               FormField("confirm", "checkbox", label="检索日期晚于今天时，确认日期无误")],
          example={"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
                                                       "searched_by": "李明", "searched_on": "2026-11-20"}})
 def decide(case: Case, data: DecideIn, act: Act) -> Change:
