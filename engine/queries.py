@@ -291,17 +291,13 @@ def _event_words(e: Event, names: dict[int, str]) -> str:
 
 def application_detail(session: Session, actor: Actor, application_id: int, registry: CalendarRegistry,
                        today: date, with_explanation: bool = False) -> dict:
+    from .case_repository import case_of
+
     app, agency = get_visible(session, actor, application_id)
-    applicant = session.get(ApplicantDetails, app.id)
-
-    def rows(model, order):
-        return list(session.exec(select(model).where(model.application_id == app.id).order_by(order)).all())
-
-    consultations = rows(Consultation, Consultation.id)
-    fees = rows(FeeAssessment, FeeAssessment.id)
-    letters = rows(Letter, Letter.id)
-    services = rows(ServiceRecord, ServiceRecord.id)
-    events = rows(Event, Event.seq)
+    case = case_of(session, app, agency)
+    applicant = case.applicant
+    consultations, fees, letters = case.consultations(), case.fees(), case.letters()
+    services, events = case.service_records(), case.history.events()
     view = answer_clock(registry, app, agency, consultations, fees, today)
     user_ids = {e.actor_id for e in events if e.actor_id}
     names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()} if user_ids else {}

@@ -89,7 +89,7 @@ def register(body: RegisterBody, response: Response, p: Principal = Depends(curr
     return {**detail, "signals": signals}
 
 
-@router.get("/applications", summary="申请列表", response_model=ApplicationPage,
+@router.get("/applications", summary="申请列表", response_model=ApplicationPage, response_model_exclude_unset=True,
             description="可按状态、答复类型、承办人、申请人、文本、收到日期、N个工作日内到期、逾期、暂停、暂定期限筛选；默认按期限排序，分页。")
 def list_applications(
     p: Principal = Depends(current), session: Session = Depends(get_session), reg=Depends(registry),

@@ -51,6 +51,8 @@ class ApplicationPage(Answer):
     total: int
     page: int
     page_size: int
+    pages: int = Field(description="总页数")
+    counts: dict[str, int] | None = Field(default=None, description="各状态的件数（与筛选条件一致）")
 
 
 class ApplicantMasked(Answer):
@@ -140,6 +142,13 @@ class RemedyPeriods(Answer):
     provisional: bool
 
 
+class RunningPeriod(Answer):
+    what: str
+    due: date | None
+    overdue: bool
+    words: str
+
+
 class ApplicationDetail(Summary):
     """申请详情。"""
 
@@ -165,6 +174,7 @@ class ApplicationDetail(Summary):
     letters: list[LetterSummary]
     service_records: list[ServiceRecordOut]  # type: ignore[valid-type]
     remedy_periods: RemedyPeriods | None
+    running_periods: list[RunningPeriod] = Field(description="答复期限暂停或停止时，正在计算的其他期限")
 
 
 class PossibleRepeat(Answer):
