@@ -73,3 +73,20 @@ def redact_document(session: Session, actor: Actor, application_id: int, documen
     note = result.event.changes["_related"]["redaction"]
     return Redone(note["document_id"], note["id"], sha256, len(copy.data), copy.media_type, copy.pages,
                   copy.found, result)
+
+
+def redactions_of(session: Session, actor: Actor, application_id: int) -> list:
+    """The redactions of a case whose original this actor's roles may open (the secrecy reviewer's view)."""
+    from sqlmodel import select
+
+    from .documents.kinds import may_see
+    from .models import Agency, Application, Document, Redaction
+
+    app = session.get(Application, application_id)
+    agency = session.get(Agency, app.agency_id) if app else None
+    if agency is None or not actor.can_see(agency):
+        raise NotFound(f"申请（编号 {application_id}）不存在")
+    roles = actor.roles_in(agency)
+    rows = session.exec(select(Redaction, Document.kind).join(Document, Document.id == Redaction.original_id)
+                        .where(Redaction.application_id == application_id).order_by(Redaction.id)).all()
+    return [r for r, kind in rows if may_see(kind, roles)]
