@@ -13,12 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
 from .schemas.problems import document
-from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
+from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, redactions, reports
 
 API_PREFIX = "/api/v1"
 # The API first: routes are matched in order, and most requests are API calls.
 API_ROUTERS = (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
-               calendar.router, admin.router)
+               calendar.router, admin.router, redactions.router)
 
 
 def warm_up(connections: int = 4) -> None:
@@ -96,10 +96,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages
+    from .web import pages, redaction_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
+    app.include_router(redaction_pages.router)
     return app
 
 

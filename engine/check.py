@@ -33,6 +33,7 @@ from . import machine
 from .actors import Actor
 from .app_clock import answer_clock
 from .audit_chain import event_hash, genesis, issue_record, letter_content_hash, utc_text
+from .archive.verify import record_findings
 from .documents.integrity import blob_findings
 from .models import (Agency, Applicant, ApplicantDetails, Application, CalendarSchedule, Consultation, Event,
                      FeeAssessment, Letter, NumberSeries)
@@ -207,6 +208,7 @@ def run_checks(session: Session, registry: CalendarRegistry, today) -> list[Viol
     out.extend(_check_calendars(session))
     out.extend(_applicant_violations(session))
     out.extend(Violation(n, "文件完整性", detail) for n, detail in blob_findings(session))
+    out.extend(Violation(n, "归档包", detail) for n, detail in record_findings(session))
     return out
 
 

@@ -28,7 +28,7 @@ from calendars import CalendarRegistry
 from . import machine
 from .audit_chain import event_hash, genesis, letter_content_hash
 from .case import Act, Case
-from .change import Change, LetterDraft, resolved
+from .change import Change, LetterDraft, NewId, resolved
 from .db import is_postgres
 from .errors import Refused
 from .eventdef import EventDef
@@ -119,6 +119,9 @@ def insert_now(session: Session, record: Any) -> None:
     values = {}
     for prop in mapper.column_attrs:
         value, column = getattr(record, prop.key), prop.columns[0]
+        if isinstance(value, NewId):  # a record inserted earlier in this change (a redaction's copy)
+            value = value.resolve()
+            setattr(record, prop.key, value)
         if value is None and not column.type.should_evaluate_none:
             continue  # as a flush does: the column's default, NULL, or (the id) what the database assigns
         values[column.key] = value

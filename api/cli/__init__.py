@@ -7,6 +7,7 @@ import typer
 from .output import EXIT_BAD_INPUT
 
 from . import (
+    archive_cmd,
     calendar_cmd,
     check_cmd,
     db_cmd,
@@ -34,6 +35,7 @@ app.add_typer(user_cmd.app, name="user")
 app.add_typer(sessions_cmd.app, name="sessions")
 app.add_typer(letters_cmd.app, name="letters")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(archive_cmd.app, name="archive")
 app.command("deadline")(deadline_cmd.deadline)
 app.command("fee")(fee_cmd.fee)
 app.command("check")(check_cmd.check)

@@ -32,6 +32,7 @@ DEFAULT_DPI = 200
 _MAX_PIXELS = 60_000_000  # per page: a poster-sized page is rendered at a lower resolution
 _TEXT_PAD = 1.5  # points around a found text's box (anti-aliased glyph edges)
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe; the API runs requests in threads
+PDFIUM_LOCK = _PDFIUM  # for the page previews (engine/documents/preview.py)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from .admin_event import AdminEvent
 from .agency import Agency, AgencySettings
+from .archive import ArchivePackage
 from .applicant import Applicant, ApplicantDetails, mask_id, mask_phone, mask_pii
 from .auth import ApiToken, LoginFailure
 from .application import Application
@@ -22,6 +23,7 @@ __all__ = [
     "AgencySettings",
     "Alert",
     "Applicant",
+    "ArchivePackage",
     "ApplicantDetails",
     "Application",
     "CalendarSchedule",

@@ -177,3 +177,41 @@ def test_every_event_is_declared_once_with_its_label_and_form():
         assert e.label and all(e.form_label(f) != f.name for f in e.form if f.kind != "details"), e.name
         if not e.record_only:
             assert e.moves and set(machine.sources_of(e.name)) == {s for m in e.moves for s in m.sources}
+
+
+def _redaction_case(status: str = "handling"):
+    from engine.models import Document
+
+    c = case(status)
+    doc = Document(id=3, application_id=7, agency_id=c.agency.id, kind="to_disclose", filename="信息.pdf",
+                   media_type="application/pdf", size=10, pages=1, sha256="a" * 64)
+    c.records["documents"] = [doc]
+    return c, doc
+
+
+def test_redact_document_records_the_copy_and_marks_art37():
+    from engine.documents.redaction import DEFAULT_DPI
+    from engine.models import Document, Redaction
+    from engine.services.redaction import RedactedCopy, RedactIn, redact_document
+
+    c, doc = _redaction_case()
+    marks = [{"text": "张三", "ground": "third_party"}]
+    copy = RedactedCopy(original_sha256=doc.sha256, marks=marks, sha256="b" * 64, size=5,
+                        media_type="application/pdf", pages=1, found={"张三": 2}, boxes=[{}, {}], dpi=DEFAULT_DPI)
+    change = redact_document(c, RedactIn(document_id=3, marks=marks, produced=copy), act(actor(1, "clerk"), "clerk"))
+    new_doc, red = change.new
+    assert isinstance(new_doc, Document) and (new_doc.kind, new_doc.sha256) == ("redacted", "b" * 64)
+    assert isinstance(red, Redaction) and red.marks == marks and red.original_id == 3
+    assert RedactIn(document_id=3, marks=marks, produced=copy).model_dump()["produced"]["sha256"] == "b" * 64
+
+
+def test_redact_document_refused_without_the_copy_or_in_secrecy_review_art37():
+    from engine.services.redaction import RedactIn, redact_document
+
+    c, _ = _redaction_case()
+    with pytest.raises(InputError, match="须由系统生成"):
+        redact_document(c, RedactIn(document_id=3, marks=[{"text": "x", "ground": "third_party"}]),
+                        act(actor(1, "clerk"), "clerk"))
+    reviewing, _ = _redaction_case("secrecy_review")
+    with pytest.raises(Refused, match="不能区分处理"):
+        admit(reviewing, actor(1, "clerk"), EVENTS["redact_document"], D("2026-03-05"), REGISTRY)
