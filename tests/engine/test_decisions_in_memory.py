@@ -153,7 +153,7 @@ def test_an_edit_of_a_released_reply_after_the_answer_is_not_offered_art_17():
     c = case("replied")
     c.records["letters"] = [Letter(id=9, application_id=7, agency_id=1, type="reply", outcome="partial",
                                    status="draft", addressee="张三", data={})]
-    with pytest.raises(Refused, match="没有可修改的文书草稿"):
+    with pytest.raises(Refused, match="须重新作出答复决定并经保密审查"):
         letter_records.has_draft(c, act(CLERK, "clerk"))
 
 
