@@ -93,7 +93,7 @@ OUTCOMES: dict[str, Outcome] = {
                  Detail("ground", "不予公开的理由类别", "choice", required=False),  # shorthand for one part
                  Detail("reasons", "理由", required=False),
                  _PUBLIC_INTEREST,
-                 Detail("objections_withheld", "不予公开部分恰为其反对公开内容的第三方（征求意见编号）", "list",
+                 Detail("objections_withheld", "不予公开的部分恰为其反对公开内容的第三方（征求意见编号或名称，每行一个）", "list",
                         required=False)),
                 "3.2", releases=True),
         Outcome("withhold", "不予公开", f"{REG}第三十六条第（三）项", (_GROUND, _REASONS), "3.3"),
