@@ -7,7 +7,7 @@ letter prints comes from here or from agency settings — nothing is typed into 
 from __future__ import annotations
 
 from .case import Act, Case
-from .outcomes import GROUNDS, OUTCOMES, requires_review_first
+from .outcomes import PART_GROUNDS, OUTCOMES, requires_review_first, review_first_partly, withheld_parts
 from .receipt import CHANNEL_PHRASE
 from .services.extension import promised_due
 
@@ -51,16 +51,22 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
     }
     if outcome:
         spec = OUTCOMES[outcome]
-        ground = (app.outcome_details or {}).get("ground") if app.outcome == outcome else extra.get("ground")
+        details = dict(app.outcome_details or {}) if app.outcome == outcome else {}
+        ground = details.get("ground") if app.outcome == outcome else extra.get("ground")
+        parts = [{**p, "label": PART_GROUNDS[p["ground"]].label, "basis": PART_GROUNDS[p["ground"]].basis,
+                  "verdict": PART_GROUNDS[p["ground"]].verdict} for p in withheld_parts(outcome, details)]
+        grounds = [p["ground"] for p in parts] or ground
         data["decision"] = {
             "outcome": outcome,
             "label": spec.label,
             "basis": spec.basis,
-            "details": dict(app.outcome_details or {}) if app.outcome == outcome else {},
-            "ground": ground,
-            "ground_label": GROUNDS[ground].label if ground else None,
-            "ground_basis": GROUNDS[ground].basis if ground else None,
-            "review_first": requires_review_first(outcome, ground),
+            "details": details,
+            "ground": ground,  # the primary ground (the first withheld part's)
+            "ground_label": PART_GROUNDS[ground].label if ground else None,
+            "ground_basis": PART_GROUNDS[ground].basis if ground else None,
+            "withheld_parts": parts if outcome == "partial" else [],
+            "review_first": requires_review_first(outcome, grounds),  # 复议前置 for some or all of it
+            "review_first_partly": review_first_partly(outcome, grounds),
         }
     data.update({k: v for k, v in extra.items() if k != "addressee"})
     if type_ == "extension_notice":

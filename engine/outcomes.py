@@ -17,7 +17,7 @@ REG = "《中华人民共和国政府信息公开条例》"
 class Detail:
     key: str
     label: str
-    kind: str = "text"  # text | list | date | choice
+    kind: str = "text"  # text | list | date | choice | parts (art 37: each withheld part with its ground)
     required: bool = True
 
 
@@ -39,6 +39,7 @@ class WithholdGround:
     basis: str
     report_row: str
     review_first: bool  # 复议前置 for arts 14–16 withholding (行政复议法 art 23)
+    verdict: str = "不予公开"  # what the reply says of information withheld on this ground
 
 
 GROUNDS: dict[str, WithholdGround] = {
@@ -56,25 +57,45 @@ GROUNDS: dict[str, WithholdGround] = {
                        f"{REG}第十六条第二款", "3.3.6", True),
         WithholdGround("enforcement_file", "属于行政执法案卷信息", f"{REG}第十六条第二款", "3.3.7", True),
         WithholdGround("administrative_inquiry", "属于行政查询事项，应通过相应查询渠道获取",
-                       f"{REG}第三十六条第（七）项", "3.3.8", False),
+                       f"{REG}第三十六条第（七）项", "3.3.8", False, "不作为政府信息公开申请提供"),
     )
+}
+
+# A part of a partial disclosure (art 37) may also be left out because it is not government information
+# at all (art 2). No withholding row counts it: a partial disclosure counts once, in 三（二）.
+PART_GROUNDS: dict[str, WithholdGround] = {
+    **GROUNDS,
+    "not_government_info": WithholdGround("not_government_info", "不属于《中华人民共和国政府信息公开条例》所指的政府信息",
+                                          f"{REG}第二条", "", False, "不属于政府信息公开的范围，不予提供"),
 }
 
 _ATTACH = Detail("attachments", "提供的信息（附件清单）", "list")
 _GROUND = Detail("ground", "不予公开的理由类别", "choice")
 _REASONS = Detail("reasons", "理由")
+# art 32: disclosing over a third party's objection needs the public-interest reasons (required by
+# ``decide`` when a third party objected and its objected part is released)
+_PUBLIC_INTEREST = Detail("public_interest_reasons", "不公开可能对公共利益造成重大影响的理由（第三方不同意公开时）",
+                          required=False)
 
 OUTCOMES: dict[str, Outcome] = {
     o.code: o
     for o in (
         Outcome("provide", "予以公开", f"{REG}第三十六条第（二）项",
                 (Detail("provision_form", "提供形式"), Detail("provision_method", "获取方式"),
-                 Detail("provision_channel", "提供途径"), Detail("provision_time", "提供时间"), _ATTACH),
+                 Detail("provision_channel", "提供途径"), Detail("provision_time", "提供时间"), _ATTACH,
+                 _PUBLIC_INTEREST),
                 "3.1", releases=True),
         Outcome("already_public", "已主动公开", f"{REG}第三十六条第（一）项",
                 (Detail("where", "公开的位置"), Detail("how", "获取的方式和途径")), "3.1"),
         Outcome("partial", "部分公开", f"{REG}第三十七条",
-                (Detail("provided", "予以公开的部分"), _GROUND, _REASONS, _ATTACH), "3.2", releases=True),
+                (Detail("provided", "予以公开的部分"),
+                 Detail("withheld_parts", "不予公开的部分（每行：部分｜理由类别｜理由）", "parts"), _ATTACH,
+                 Detail("ground", "不予公开的理由类别", "choice", required=False),  # shorthand for one part
+                 Detail("reasons", "理由", required=False),
+                 _PUBLIC_INTEREST,
+                 Detail("objections_withheld", "不予公开的部分恰为其反对公开内容的第三方（征求意见编号或名称，每行一个）", "list",
+                        required=False)),
+                "3.2", releases=True),
         Outcome("withhold", "不予公开", f"{REG}第三十六条第（三）项", (_GROUND, _REASONS), "3.3"),
         Outcome("not_exist", "信息不存在", f"{REG}第三十六条第（四）项",
                 (Detail("search_places", "检索范围（档案、系统等）"), Detail("keywords", "检索关键词"),
@@ -150,9 +171,62 @@ def report_row(outcome: str | None, ground: str | None = None, overrides: dict[s
     return (overrides or {}).get(outcome, OUTCOMES[outcome].report_row)
 
 
-def requires_review_first(outcome: str, ground: str | None) -> bool:
-    """复议前置: a withholding (or the withheld part of a partial disclosure) under arts 14–16."""
-    return outcome in ("withhold", "partial") and bool(ground) and GROUNDS[ground].review_first
+def withheld_parts(outcome: str | None, details: dict | None) -> list[dict]:
+    """The withheld parts of a decision, each {part, ground, reasons}: a partial disclosure's list (art 37;
+    a decision recorded before parts were listed has its one ground for 其余部分), a withholding's whole."""
+    details = details or {}
+    if outcome == "partial":
+        if details.get("withheld_parts"):
+            return [dict(p) for p in details["withheld_parts"]]
+        if details.get("ground"):
+            return [{"part": "其余部分", "ground": details["ground"], "reasons": details.get("reasons") or ""}]
+    if outcome == "withhold" and details.get("ground"):
+        return [{"part": "申请的信息", "ground": details["ground"], "reasons": details.get("reasons") or ""}]
+    return []
+
+
+def withheld_grounds(outcome: str | None, details: dict | None) -> list[str]:
+    return list(dict.fromkeys(p["ground"] for p in withheld_parts(outcome, details)))
+
+
+def _grounds(ground: str | list | tuple | None) -> list[str]:
+    return [g for g in ([ground] if isinstance(ground, str) else (ground or [])) if g]
+
+
+def requires_review_first(outcome: str, ground: str | list | tuple | None) -> bool:
+    """复议前置 (行政复议法 art 23): a withholding — or a withheld part of a partial disclosure — under arts
+    14–16. ``ground``: the decision's ground, or the grounds of its withheld parts."""
+    return outcome in ("withhold", "partial") and any(PART_GROUNDS[g].review_first for g in _grounds(ground))
+
+
+def review_first_partly(outcome: str, ground: str | list | tuple | None) -> bool:
+    """Some withheld parts need review first and others do not: the letter says which (a direct lawsuit
+    is open against the rest)."""
+    grounds = _grounds(ground)
+    return requires_review_first(outcome, grounds) and not all(PART_GROUNDS[g].review_first for g in grounds)
+
+
+def _clean_parts(value, details: dict) -> list[dict]:
+    """Each withheld part with its own ground and reasons (art 37); ``ground`` and ``reasons`` given alone
+    stand for one part, 其余部分."""
+    field = "details.withheld_parts"
+    if not value and details.get("ground"):
+        value = [{"part": "其余部分", "ground": details.get("ground"), "reasons": details.get("reasons")}]
+    if not isinstance(value, list):
+        raise InputError("“不予公开的部分”应为列表，每项写明部分、理由类别和理由", field=field)
+    parts = []
+    for i, p in enumerate(value, 1):
+        if not isinstance(p, dict):
+            raise InputError(f"不予公开的第{i}部分应写明部分、理由类别和理由", field=field)
+        part, ground, reasons = (str(p.get(k) or "").strip() for k in ("part", "ground", "reasons"))
+        missing = [label for label, v in (("部分", part), ("理由类别", ground), ("理由", reasons)) if not v]
+        if missing:
+            raise InputError(f"不予公开的第{i}部分缺少：{'、'.join(missing)}", field=field)
+        if ground not in PART_GROUNDS:
+            choices = "、".join(f"{g.code}（{g.label}）" for g in PART_GROUNDS.values())
+            raise InputError(f"不予公开的第{i}部分的理由类别“{ground}”无效，可选：{choices}", field=field)
+        parts.append({"part": part, "ground": ground, "reasons": reasons})
+    return parts
 
 
 def validate_details(outcome: str, details: dict | None, *, today: date | None = None, confirm: bool = False) -> dict:
@@ -191,10 +265,15 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
 
                 raise Unconfirmed(f"“{d.label}”{clean[d.key]} 晚于今天，请核对；确属如此的，勾选“确认日期无误”（confirm）"
                                   "后再提交", field=f"details.{d.key}")
+        elif d.kind == "parts":
+            clean[d.key] = _clean_parts(value, details)
+            if d.required and not clean[d.key]:
+                missing.append(d.label)
         elif d.kind == "choice":
             text = str(value or "").strip()
-            if text and text not in GROUNDS:
-                raise InputError(f"不予公开的理由类别“{text}”无效，可选：{'、'.join(GROUNDS)}", field="details.ground")
+            grounds = PART_GROUNDS if outcome == "partial" else GROUNDS
+            if text and text not in grounds:
+                raise InputError(f"不予公开的理由类别“{text}”无效，可选：{'、'.join(grounds)}", field="details.ground")
             if d.required and not text:
                 missing.append(d.label)
             clean[d.key] = text or None
@@ -205,4 +284,7 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
             clean[d.key] = text
     if missing:
         raise InputError(f"“{spec.label}”缺少必需的内容：{'、'.join(missing)}", field="details")
+    if clean.get("withheld_parts"):  # the primary ground (the report, the audit), the reasons per part
+        clean["ground"] = clean["withheld_parts"][0]["ground"]
+        clean.pop("reasons", None)
     return clean

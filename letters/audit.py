@@ -15,7 +15,8 @@ from engine.app_clock import correction_notice_deadline
 from engine.fees import item_rule_from, per_item, per_volume, volume_rule_from
 from engine.case import Case
 from engine.models import Letter
-from engine.outcomes import GROUNDS, OUTCOMES, requires_review_first
+from engine.outcomes import GROUNDS, OUTCOMES, PART_GROUNDS, requires_review_first, review_first_partly, withheld_parts
+from engine.third_party import notices_for, overridden
 
 from .legal import REMEDY_SUBJECT, remedy_paragraph, remedy_problems
 
@@ -30,7 +31,7 @@ CHECKS = {
     "on_time": ("在答复期限内作出", WARNING),
     "extension": ("延期经负责人批准、不超过20个工作日、在原期限届满前告知", WARNING),
     "correction": ("补正告知在7个工作日内一次性作出", WARNING),
-    "third_party": ("第三方征求意见为书面、15个工作日、决定公开的已告知第三方", WARNING),
+    "third_party": ("第三方征求意见为书面、15个工作日；不顾第三方反对决定公开的，写明公共利益理由并在答复前书面告知、送达第三方", WARNING),
     "fee": ("收费方式唯一、分档计算正确、先核准后通知", WARNING),
     "service": ("已登记送达并有凭证", WARNING),
 }
@@ -85,12 +86,19 @@ def check_basis(letter: Letter) -> Finding:
     if decision.get("basis") != OUTCOMES[outcome].basis:
         problems.append(f"“{OUTCOMES[outcome].label}”应引用{OUTCOMES[outcome].basis}")
     ground = decision.get("ground")
-    if outcome in ("withhold", "partial"):
+    if outcome == "withhold":
         if ground not in GROUNDS:
             problems.append("不予公开须写明理由类别")
         elif decision.get("ground_basis") != GROUNDS[ground].basis:
             problems.append(f"“{GROUNDS[ground].label}”应引用{GROUNDS[ground].basis}")
-    return finding("basis_matches", not problems, "；".join(problems), letter)
+    if outcome == "partial":  # each withheld part cites its own ground's basis (art 37)
+        printed = decision.get("withheld_parts") or [{"ground": ground, "basis": decision.get("ground_basis")}]
+        for p in printed:
+            if p.get("ground") not in PART_GROUNDS:
+                problems.append("不予公开的部分须写明理由类别")
+            elif p.get("basis") != PART_GROUNDS[p["ground"]].basis:
+                problems.append(f"“{PART_GROUNDS[p['ground']].label}”应引用{PART_GROUNDS[p['ground']].basis}")
+    return finding("basis_matches", not problems, "；".join(dict.fromkeys(problems)), letter)
 
 
 def check_details(letter: Letter) -> Finding:
@@ -98,8 +106,15 @@ def check_details(letter: Letter) -> Finding:
     details = decision.get("details") or {}
     outcome = decision.get("outcome")
     problems = []
-    if outcome in ("withhold", "partial") and not str(details.get("reasons") or "").strip():
+    if outcome == "withhold" and not str(details.get("reasons") or "").strip():
         problems.append("不予公开须说明理由")
+    if outcome == "partial":
+        parts = withheld_parts(outcome, details)
+        if not parts:
+            problems.append("部分公开须逐项写明不予公开的部分及其理由")
+        for p in parts:
+            if not str(p.get("part") or "").strip() or not str(p.get("reasons") or "").strip():
+                problems.append("部分公开须逐项写明不予公开的部分及其理由")
     if outcome == "not_exist":
         for key, label in (("search_places", "检索范围"), ("keywords", "检索关键词"), ("searched_by", "检索人"),
                            ("searched_on", "检索时间")):
@@ -119,12 +134,15 @@ def check_details(letter: Letter) -> Finding:
 def check_remedy(letter: Letter) -> Finding:
     decision = letter.data.get("decision") or {}
     agency = letter.data.get("agency") or {}
-    expected_first = requires_review_first(decision.get("outcome", ""), decision.get("ground"))
+    outcome = decision.get("outcome", "")
+    grounds = [p["ground"] for p in withheld_parts(outcome, decision.get("details") or {})] or decision.get("ground")
+    expected_first = requires_review_first(outcome, grounds)
+    partly = review_first_partly(outcome, grounds)
     problems = []
-    if bool(decision.get("review_first")) != expected_first:
-        problems.append("复议前置的标注与答复类型不符")
-    text = remedy_paragraph(agency, expected_first)
-    problems += remedy_problems(agency, expected_first, text)
+    if bool(decision.get("review_first")) != expected_first or bool(decision.get("review_first_partly")) != partly:
+        problems.append("复议前置的标注与不予公开的理由类别不符")
+    text = remedy_paragraph(agency, expected_first, partly=partly)
+    problems += remedy_problems(agency, expected_first, text, partly)
     return finding("remedy", not problems, "；".join(problems), letter)
 
 
@@ -192,11 +210,19 @@ def check_third_party(case: Case) -> Finding:
         letters = [x for x in case.letters() if x.type == "third_party_consultation" and x.data.get("consultation_id") == c.id]
         if not any(x.status == "issued" for x in letters):
             problems.append(f"向{c.party}征求意见未出具书面征询书")
-    objecting = [c for c in third if c.result == "objection"]
-    if objecting and case.app.outcome in ("provide", "partial"):
-        notices = [x for x in case.letters() if x.type == "third_party_disclosure_notice" and x.status == "issued"]
+    # art 32: the same rule as the decision and the sign-off guard (engine/third_party.py)
+    served = {r.letter_id: r.served_on for r in case.service_records() if not r.failed}
+    replies = [x for x in case.letters() if x.type == "reply" and x.status == "issued" and x.issued_on]
+    for c in overridden(third, case.app.outcome, case.app.outcome_details):
+        notices = [x for x in notices_for(case, c) if x.status == "issued"]
         if not notices:
-            problems.append("第三方不同意公开而决定公开的，未书面告知第三方")
+            problems.append(f"第三方{c.party}不同意公开而决定公开的，未书面告知第三方")
+            continue
+        if not all(str(x.data.get("public_interest_reasons") or "").strip() for x in notices):
+            problems.append(f"致{c.party}的公开决定告知书未写明不公开可能对公共利益造成重大影响的理由")
+        first_served = min((served[x.id] for x in notices if x.id in served), default=None)
+        if replies and (first_served is None or first_served > min(x.issued_on for x in replies)):
+            problems.append(f"致{c.party}的公开决定告知书未在答复书作出前送达")
     return finding("third_party", not problems, "；".join(problems))
 
 

@@ -31,7 +31,8 @@ def context(data: dict, addressee: str, *, draft: bool, letter_type: str = "repl
     created = (data.get("issue_date") or data.get("drafted_on") or "2000-01-01") + "T00:00:00+08:00"
     return {
         "L": letter,
-        "remedy": remedy_paragraph(data.get("agency") or {}, bool(decision.get("review_first")), subject),
+        "remedy": remedy_paragraph(data.get("agency") or {}, bool(decision.get("review_first")), subject,
+                                   partly=bool(decision.get("review_first_partly"))),
         "fonts": {k: Markup(v) for k, v in FONTS.items()},  # our constants, used inside <style>
         "draft": draft,
         "created": created,

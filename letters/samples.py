@@ -32,9 +32,15 @@ OUTCOME_DETAILS = {
                 "provision_time": "随本答复书一并提供", "attachments": ["2025年度道路运输行政许可办理情况统计表.pdf"]},
     "already_public": {"where": "本局门户网站“政府信息公开—法定主动公开内容—行政许可”栏目",
                        "how": "登录本局门户网站，在该栏目检索“2025年度行政许可”"},
-    "partial": {"provided": "《2025年度出租汽车经营权配置情况表》中配置数量、配置方式等内容", "ground": "third_party",
-                "reasons": "表中企业报价和成本数据属于商业秘密，第三方书面反对公开且理由合理",
-                "attachments": ["2025年度出租汽车经营权配置情况表（区分处理后）.pdf"]},
+    "partial": {"provided": "《2025年度道路运输行政许可办理情况统计表》中许可事项、办理数量和办理时限等内容",
+                "withheld_parts": [
+                    {"part": "统计表所附申请企业的财务报表", "ground": "third_party",
+                     "reasons": "报表中的成本和利润数据属于企业商业秘密，公开会对企业合法权益造成损害"},
+                    {"part": "研究许可工作的会议纪要", "ground": "process_info",
+                     "reasons": "该纪要为研究讨论过程中形成的内部讨论记录"},
+                    {"part": "申请人要求本局对统计数据作出的分析说明", "ground": "not_government_info",
+                     "reasons": "该部分属于咨询，不是本局在履行行政管理职能过程中制作或者获取的已有信息"}],
+                "attachments": ["2025年度道路运输行政许可办理情况统计表（区分处理后）.pdf"]},
     "withhold": {"ground": "process_info", "reasons": "所申请的会议纪要为研究讨论过程中形成的内部讨论记录，不属于应当公开的政府信息"},
     "not_exist": {"search_places": "本局档案室纸质档案、办公自动化系统及行政许可审批系统",
                   "keywords": "公交线路 调整 论证报告 2024", "searched_by": "办公室 李四、王五", "searched_on": "2026-03-09"},
@@ -47,6 +53,15 @@ OUTCOME_DETAILS = {
     "special_procedure": {"law": "《中华人民共和国档案法》", "procedure": "该信息已移交示例市档案馆，请依照档案查阅利用的规定向示例市档案馆申请查阅"},
     "repeat": None,  # filled with the earlier application's number
 }
+
+
+OVERRIDE_DETAILS = {
+    "provided": "《2025年度出租汽车经营权配置情况表》中配置数量、配置方式和各企业的中标报价",
+    "withheld_parts": [{"part": "各企业的成本测算数据", "ground": "third_party",
+                        "reasons": "成本测算数据属于企业商业秘密，公开会对企业合法权益造成损害"}],
+    "public_interest_reasons": "出租汽车经营权属于有限的公共资源，各企业的中标报价决定公共资源的配置结果，"
+                               "不公开将使公众无法监督配置的公平公正",
+    "attachments": ["2025年度出租汽车经营权配置情况表（区分处理后）.pdf"]}
 
 
 class SampleWorld:
@@ -217,7 +232,8 @@ def build_samples(folder: Path | None = None) -> tuple[SampleWorld, dict[str, Le
     w.issue_all(e, "2026-03-18")
     w.fire("clerk", e, "record_payment", {"amount": "1100", "receipt_number": "财政票据 No.0012345",
                                           "paid_on": "2026-03-20"}, today="2026-03-20")
-    w.fire("clerk", e, "decide", {"outcome": "partial", "details": OUTCOME_DETAILS["partial"]}, today="2026-03-23")
+    # the prices are disclosed over the objection (art 32); the cost data are withheld
+    w.fire("clerk", e, "decide", {"outcome": "partial", "details": OVERRIDE_DETAILS}, today="2026-03-23")
     w.issue_all(e, "2026-03-23")
     for t in ("third_party_consultation", "agency_consultation", "consultation_notice", "extension_notice",
               "fee_notice", "third_party_disclosure_notice"):

@@ -4,7 +4,8 @@ into the event's inputs (the engine validates them)."""
 from __future__ import annotations
 
 from engine.eventdef import EventDef
-from engine.outcomes import GROUNDS, OUTCOMES
+from engine.errors import InputError
+from engine.outcomes import GROUNDS, OUTCOMES, PART_GROUNDS
 from engine.receipt import CHANNELS
 from engine.services.catalog import EVENTS
 
@@ -13,9 +14,12 @@ FACT_FIELDS = {k: v[1] for k, v in CHANNELS.items()}
 # The details of every outcome, as form fields ``d_<key>`` (the ground as ``ground``).
 DETAIL_FIELDS: list[tuple] = [
     ("ground", "不予公开理由类别（不予公开、部分公开）", "select", [("", "—")] + [(k, g.label) for k, g in GROUNDS.items()]),
-    *[(f"d_{key}", label, "lines" if key == "attachments" else ("date" if key == "searched_on" else "textarea"), None)
-      for key, label in {d.key: d.label for o in OUTCOMES.values() for d in o.details if d.key != "ground"}.items()],
+    *[(f"d_{key}", label, "lines" if kind in ("list", "parts") else ("date" if kind == "date" else "textarea"), None)
+      for key, (label, kind) in {d.key: (d.label, d.kind) for o in OUTCOMES.values() for d in o.details
+                                 if d.key != "ground"}.items()],
 ]
+LIST_KEYS = {d.key for o in OUTCOMES.values() for d in o.details if d.kind == "list"}
+PART_SEPARATORS = ("｜", "|")
 ALL_DETAIL_KEYS = {d.key for o in OUTCOMES.values() for d in o.details}
 
 
@@ -83,5 +87,28 @@ def _details_from_form(form: dict[str, str], keys: set[str]) -> dict:
         value = (form.get(f"d_{key}") or "").strip()
         if not value:
             continue
-        details[key] = [x.strip() for x in value.splitlines() if x.strip()] if key == "attachments" else value
+        lines = [x.strip() for x in value.splitlines() if x.strip()]
+        if key == "withheld_parts":
+            details[key] = [_part_from_line(n, line) for n, line in enumerate(lines, 1)]
+        else:
+            details[key] = lines if key in LIST_KEYS else value
     return details
+
+
+def _part_from_line(n: int, line: str) -> dict:
+    """“部分｜理由类别｜理由” → one withheld part; the category by its code, its name or a word of it
+    (e.g. 商业秘密, 过程性信息, 行政查询, 政府信息)."""
+    for sep in PART_SEPARATORS:
+        line = line.replace(sep, "｜")
+    fields = [x.strip() for x in line.split("｜", 2)]
+    if len(fields) != 3:
+        raise InputError(f"不予公开的部分第{n}行应写成“部分｜理由类别｜理由”", field="details.withheld_parts")
+    part, ground, reasons = fields
+    return {"part": part, "ground": _ground_code(ground), "reasons": reasons}
+
+
+def _ground_code(text: str) -> str:
+    if text in PART_GROUNDS:
+        return text
+    found = [g.code for g in PART_GROUNDS.values() if text and (text == g.label or text in g.label)]
+    return found[0] if len(found) == 1 else text  # unknown or ambiguous: the engine names the choices

@@ -60,6 +60,10 @@ class AgencySettings(BaseModel):
     fee_pauses_clock: bool = True  # [unconfirmed] the answer clock pauses while a fee notice is unpaid
     acknowledgement_letter: bool = False  # 登记回执 on register
     correction_period_days: int = PydField(default=15, ge=1, le=60)  # [configurable] 补正期限
+    # [unconfirmed] the correction and payment periods run from the applicant's receipt of the notice
+    # (the recorded service: the lawful default) or, where the agency's rule says so, from its recorded
+    # dispatch (交邮、发出之日). Nothing recorded that the rule needs → no period runs.
+    periods_from: str = PydField(default="service", pattern="^(service|dispatch)$")
     fee_count_scope: str = PydField(default="agency", pattern="^(agency|all)$")  # per agency or across agencies
     tracking_format: str = "{code}-{year}-{n:05d}"
     reply_series: str = "公开"  # 文号 series for replies: {code}{series}〔{year}〕{n}号 — letters issue

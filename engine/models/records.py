@@ -46,7 +46,9 @@ class FeeAssessment(SQLModel, table=True):
     approved_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     approved_amount_fen: Optional[int] = None
     approved_on: Optional[date] = None
-    notice_served_on: Optional[date] = None  # the applicant received the 收费通知书: payment clock day 0
+    notice_served_on: Optional[date] = None  # the applicant received the 收费通知书: the fee pause begins
+    # day 0 of the payment period: the service, or the dispatch under the agency's rule (None: not started)
+    payment_period_from: Optional[date] = None
     payment_due: Optional[date] = None
     paid_amount_fen: Optional[int] = None
     receipt_number: str = Field(default="", max_length=64)  # 财政票据号
@@ -101,6 +103,7 @@ class ServiceRecord(SQLModel, table=True):
     letter_id: int = Field(foreign_key="letters.id", index=True)
     method: str = Field(max_length=32)  # post | email | online | in_person | fax | other
     served_on: date
+    dispatched_on: Optional[date] = None  # sent (交邮、发出): day 0 of the periods where the agency's rule says so
     tracking_number: str = Field(default="", max_length=100)
     proof: str = Field(default="", max_length=300)  # file reference or description
     failed: bool = False

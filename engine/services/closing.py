@@ -22,6 +22,7 @@ class ServiceIn(Inputs):
     letter_id: int = Field(title="文书")
     method: str = Field(title="送达方式")
     served_on: date = Field(title="送达日期")
+    dispatched_on: date | None = Field(default=None, title="发出日期（交邮、发送之日）")
     tracking_number: str = Field(default="", max_length=100, title="邮件号/回执号")
     proof: str = Field(default="", max_length=300, title="送达凭证")
     failed: bool = Field(default=False, title="送达不成功")
@@ -36,7 +37,8 @@ def has_issued_letter(case: Case, act: Act) -> None:
 @declare("record_service", "登记送达", moves=[move([*OPEN_STATES, "replied", "closed"], "=")], roles={"clerk"},
          inputs=ServiceIn, guards=[has_issued_letter],
          form=[FormField("letter_id", "letter"), FormField("method", "select", tuple(METHODS.items())),
-               FormField("served_on", "date"), FormField("tracking_number"), FormField("proof"),
+               FormField("served_on", "date"), FormField("dispatched_on", "date"), FormField("tracking_number"),
+               FormField("proof"),
                FormField("failed", "checkbox")],
          example={"letter_id": 1, "method": "email", "served_on": "2026-11-25", "proof": "邮件回执"})
 def record_service(case: Case, data: ServiceIn, act: Act) -> Change:
@@ -48,27 +50,42 @@ def record_service(case: Case, data: ServiceIn, act: Act) -> Change:
     if letter.status != "issued":
         raise Refused("只有已印发的文书才能登记送达")
     act.check_date(data.served_on, "送达日期", not_before=letter.issued_on, not_before_what="印发日期")
+    if data.dispatched_on is not None:
+        act.check_date(data.dispatched_on, "发出日期", not_before=letter.issued_on, not_before_what="印发日期")
+        if data.dispatched_on > data.served_on:
+            raise InputError("发出日期不能晚于送达日期", field="dispatched_on")
     if data.failed and not data.proof:
         raise InputError("送达不成功的，须记录证明（如退件单号、说明）", field="proof")
     change = Change(effective_date=data.served_on)
     rec = ServiceRecord(application_id=case.app.id, letter_id=letter.id, method=data.method, served_on=data.served_on,
-                        tracking_number=data.tracking_number, proof=data.proof, failed=data.failed,
-                        recorded_by_id=act.actor.user_id)
+                        dispatched_on=data.dispatched_on, tracking_number=data.tracking_number, proof=data.proof,
+                        failed=data.failed, recorded_by_id=act.actor.user_id)
     if not data.failed and letter.type in DECIDING_LETTERS:
         remedy = remedy_deadlines(act.registry, case.agency.region, data.served_on)
         rec.review_by, rec.sue_by, rec.remedy_provisional = remedy.review_by, remedy.sue_by, remedy.provisional
         change.note("remedy_periods", remedy.as_dict())
     change.add(rec)
-    if not data.failed:
-        if letter.type == "correction_notice" and case.app.correction_notice_served_on is None:
-            change.set_app(correction_notice_served_on=data.served_on)  # correction period day 0
-        if letter.type == "fee_notice":
-            fee = case.fee(letter.data.get("fee_id"))
-            if fee is not None and fee.notice_served_on is None:  # payment period day 0
-                change.set(fee, notice_served_on=data.served_on,
-                           payment_due=payment_due(act.registry, case.agency, fee, served_on=data.served_on))
+    start = period_start(case, data)
+    if letter.type == "correction_notice" and start and case.app.correction_notice_served_on is None:
+        change.set_app(correction_notice_served_on=start)  # correction period day 0 (art 30)
+    if letter.type == "fee_notice" and not data.failed:
+        fee = case.fee(letter.data.get("fee_id"))
+        if fee is not None and fee.notice_served_on is None:  # the fee pause begins on service (109号)
+            change.set(fee, notice_served_on=data.served_on)
+        if fee is not None and start and fee.payment_due is None:  # payment period day 0
+            change.set(fee, payment_period_from=start,
+                       payment_due=payment_due(act.registry, case.agency, fee, served_on=start))
     change.note("service", {"letter_id": letter.id, "served_on": data.served_on.isoformat(), "failed": data.failed})
     return change
+
+
+def period_start(case: Case, data: ServiceIn) -> date | None:
+    """Day 0 of a correction or payment period started by this service record: the applicant's receipt
+    (the lawful default), or the recorded dispatch where the agency's rule says so; None when the
+    delivery failed or the rule's date is not recorded (no period runs, so nothing lapses)."""
+    if data.failed:
+        return None
+    return data.dispatched_on if case.opts.periods_from == "dispatch" else data.served_on
 
 
 def ready_to_archive(case: Case, act: Act) -> None:

@@ -13,6 +13,7 @@ from ..eventdef import FormField, Inputs, declare, move
 from ..models import Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
+from ..third_party import NOTICE, notices_for, objections, overridden, untold, withheld_as_objected
 from .duties import refuse_own_draft, reply_changed, require_legal_approval, send_back_advice
 
 DECIDING_STATES = ("reviewing", "handling", "reply_drafting")
@@ -48,6 +49,7 @@ def decide(case: Case, data: DecideIn, act: Act) -> Change:
         raise Refused("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
     details = validate_details(data.outcome, data.details, today=act.today, confirm=data.confirm)
     app = case.app
+    over = over_objections(case, data.outcome, details)
     if data.outcome == "still_unclear" and not app.correction_received_on:
         raise Refused("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
     if data.outcome == "still_unclear":
@@ -62,14 +64,39 @@ def decide(case: Case, data: DecideIn, act: Act) -> Change:
     reply_changed(case, change)
     change.flags["releases_information"] = OUTCOMES[data.outcome].releases
     void_drafts(case, change, act)
-    void_drafts(case, change, act, "third_party_disclosure_notice")
+    void_drafts(case, change, act, NOTICE)
     change.draft_letter("reply", {}, outcome=data.outcome)
-    if data.outcome in ("provide", "partial"):
-        for c in case.consultations():  # disclosure over a third party's objection: tell the third party (art 32)
-            if c.kind == "third_party" and c.result == "objection":
-                change.draft_letter("third_party_disclosure_notice", {"addressee": c.party, "party": c.party,
-                                                                      "objection": c.reply_reasons})
+    for c in over:  # tell each overridden third party (art 32), unless already told this very decision
+        notice = {"addressee": c.party, "party": c.party, "objection": c.reply_reasons, "consultation_id": c.id,
+                  "disclosed": disclosed(details), "public_interest_reasons": details["public_interest_reasons"]}
+        if not any(x.status == "issued" and all(x.data.get(k) == notice[k] for k in ("disclosed", "public_interest_reasons"))
+                   for x in notices_for(case, c)):
+            change.draft_letter(NOTICE, notice)
     return change
+
+
+def over_objections(case: Case, outcome: str, details: dict) -> list:
+    """Art 32: the third parties whose objection this decision overrides; their override needs the
+    public-interest reasons. The objections marked as withheld must be objections of this case."""
+    objecting = objections(case.consultations())
+    for mark in details.get("objections_withheld") or []:
+        if not any(withheld_as_objected(c, [mark]) for c in objecting):
+            raise InputError(f"“{mark}”不是本申请中不同意公开的第三方（征求意见编号或名称）",
+                             field="details.objections_withheld")
+    over = overridden(case.consultations(), outcome, details)
+    if over and not str(details.get("public_interest_reasons") or "").strip():
+        parties = "、".join(c.party for c in over)
+        raise InputError(f"第三方（{parties}）不同意公开，决定公开的，须写明不公开可能对公共利益造成重大影响的理由"
+                         "（条例第三十二条）；部分公开恰好不公开其反对公开的内容的，请逐一标明",
+                         field="details.public_interest_reasons")
+    if not over and "public_interest_reasons" in details:
+        details["public_interest_reasons"] = ""  # nothing overridden: nothing to justify, no notice
+    return over
+
+
+def disclosed(details: dict) -> str:
+    """What the override notice says is disclosed: the part provided, or the attachments."""
+    return details.get("provided") or "、".join(details.get("attachments") or [])
 
 
 def check_repeat_of(case: Case, number: str) -> None:
@@ -118,6 +145,7 @@ class FailReviewIn(Inputs):
 def fail_secrecy_review(case: Case, data: FailReviewIn, act: Act) -> Change:
     change = Change(reason=data.reasons).set_app(outcome=None, outcome_details={}, withhold_ground=None)
     void_drafts(case, change, act)
+    void_drafts(case, change, act, NOTICE)  # the decision it announced is gone
     return change
 
 
@@ -160,12 +188,20 @@ def can_sign(case: Case, act: Act) -> None:
     require_legal_approval(case, act)
 
 
+def third_parties_told(case: Case, act: Act) -> None:
+    """Art 32: a reply disclosing over a third party's objection is signed off only once the 公开决定告知书
+    to that third party has been issued and served."""
+    problems = untold(case)
+    if problems:
+        raise Refused(problems[0])
+
+
 class SignOffIn(Inputs):
     note: str = Field(default="", max_length=2000, title="签发意见")
 
 
 @declare("sign_off", "签发", moves=[move("reply_drafting", "replied")], roles={"head"}, inputs=SignOffIn,
-         guards=[can_sign], form=[FormField("note")])
+         guards=[can_sign, third_parties_told], form=[FormField("note")])
 def sign_off(case: Case, data: SignOffIn, act: Act) -> Change:
     """签发: the blocking audit must pass; the 文号 is allocated, the PDF frozen, timeliness recorded."""
     view = case.clock(act)

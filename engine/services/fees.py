@@ -230,8 +230,9 @@ def record_payment(case: Case, data: PaymentIn, act: Act) -> Change:
 
 def payment_due(registry: CalendarRegistry, agency: Agency, fee: FeeAssessment,
                 served_on: date | None = None) -> date | None:
-    """20 working days from the applicant's receipt of the fee notice; None while it is not served."""
-    served = served_on or fee.notice_served_on
+    """20 working days from the applicant's receipt of the fee notice (or its dispatch, under the agency's
+    rule: ``payment_period_from``); None while the period has not started."""
+    served = served_on or fee.payment_period_from
     if served is None:
         return None
     return deadline_after(registry, agency, served, PAYMENT_DAYS)[0]

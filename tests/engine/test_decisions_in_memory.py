@@ -11,7 +11,7 @@ from calendars import CalendarRegistry
 from engine.actors import Actor
 from engine.case import Act, Case, StaticHistory
 from engine.errors import InputError, Refused
-from engine.models import Agency, ApplicantDetails, Application, Consultation, FeeAssessment, Letter
+from engine.models import Agency, ApplicantDetails, Application, Consultation, FeeAssessment, Letter, ServiceRecord
 from engine.services import closing, consultation, correction, decision, extension, fees, letter_records
 from engine.services.catalog import EVENTS
 from engine.workflow import admit
@@ -94,15 +94,84 @@ def test_decide_releasing_goes_to_the_secrecy_review_art_17():
     assert [d.type for d in change.letters] == ["reply"]
 
 
-def test_decide_over_an_objection_drafts_the_disclosure_notice_art_32():
-    c = case()
+PROVIDE = {"provision_form": "电子", "provision_method": "邮件", "provision_channel": "邮箱", "provision_time": "即日",
+           "attachments": ["表.pdf"]}
+
+
+def objecting_case(status: str = "handling") -> Case:
+    c = case(status)
     c.records["consultations"] = [Consultation(id=3, application_id=7, kind="third_party", party="某公司",
                                                status="closed", result="objection", reply_reasons="商业秘密")]
-    data = decision.DecideIn(outcome="provide", details={"provision_form": "电子", "provision_method": "邮件",
-                                                         "provision_channel": "邮箱", "provision_time": "即日",
-                                                         "attachments": ["表.pdf"]})
+    return c
+
+
+def test_decide_over_an_objection_drafts_the_disclosure_notice_art_32():
+    c = objecting_case()
+    data = decision.DecideIn(outcome="provide", details={**PROVIDE, "public_interest_reasons": "涉及公共资源配置"})
     change = decision.decide(c, data, act(CLERK, "clerk"))
     assert [d.type for d in change.letters] == ["reply", "third_party_disclosure_notice"]
+    notice = change.letters[1].extra
+    assert notice["public_interest_reasons"] == "涉及公共资源配置" and notice["consultation_id"] == 3
+    assert notice["disclosed"] == "表.pdf" and notice["objection"] == "商业秘密"
+
+
+def test_disclosing_over_an_objection_requires_public_interest_reasons_art_32():
+    """条例第三十二条: 第三方不同意公开的，不公开可能对公共利益造成重大影响的，方可决定公开 — the reasons are
+    recorded with the decision, or the decision is refused."""
+    c = objecting_case()
+    with pytest.raises(InputError, match="公共利益造成重大影响的理由") as exc:
+        decision.decide(c, decision.DecideIn(outcome="provide", details=PROVIDE), act(CLERK, "clerk"))
+    assert exc.value.field == "details.public_interest_reasons"
+    partial = {"provided": "配置数量", "withheld_parts": [{"part": "会议记录", "ground": "process_info", "reasons": "过程稿"}],
+               "attachments": ["表.pdf"]}
+    with pytest.raises(InputError, match="公共利益"):  # withholding something else does not answer the objection
+        decision.decide(c, decision.DecideIn(outcome="partial", details=partial), act(CLERK, "clerk"))
+
+
+def test_partial_withholding_exactly_the_objected_part_drafts_no_override_notice_art_32():
+    """条例第三十二条、第三十七条: a 部分公开 that withholds what the third party objected to overrides nothing —
+    no public-interest reasons are needed and no 公开决定告知书 is drafted."""
+    c = objecting_case()
+    details = {"provided": "配置数量", "attachments": ["表.pdf"], "objections_withheld": ["3"],
+               "withheld_parts": [{"part": "企业报价", "ground": "third_party", "reasons": "商业秘密"}]}
+    change = decision.decide(c, decision.DecideIn(outcome="partial", details=details), act(CLERK, "clerk"))
+    assert [d.type for d in change.letters] == ["reply"]
+    by_name = {**details, "objections_withheld": ["某公司"], "public_interest_reasons": "无需"}
+    change = decision.decide(c, decision.DecideIn(outcome="partial", details=by_name), act(CLERK, "clerk"))
+    assert [d.type for d in change.letters] == ["reply"] and change.app["outcome_details"]["public_interest_reasons"] == ""
+    with pytest.raises(InputError, match="不是本申请中不同意公开的第三方"):
+        decision.decide(c, decision.DecideIn(outcome="partial", details={**details, "objections_withheld": ["99"]}),
+                        act(CLERK, "clerk"))
+
+
+def reply_ready(c: Case, **notice_fields) -> Case:
+    c.app.outcome, c.app.outcome_details, c.app.decided_by_id = "provide", {**PROVIDE, "public_interest_reasons": "公益"}, 1
+    c.records["letters"] = [
+        Letter(id=9, application_id=7, agency_id=1, type="reply", outcome="provide", status="draft", addressee="张三",
+               data={}, drafted_by_id=1),
+        Letter(id=10, application_id=7, agency_id=1, type="third_party_disclosure_notice", addressee="某公司",
+               data={"consultation_id": 3, "party": "某公司", "public_interest_reasons": "公益"}, drafted_by_id=1,
+               **notice_fields)]
+    return c
+
+
+def test_sign_off_waits_until_the_override_notice_is_issued_and_served_art_32():
+    """条例第三十二条: the 公开决定告知书 reaches the third party before the reply that discloses is signed off —
+    a guard of sign_off, so the head's actions say why."""
+    c = reply_ready(objecting_case("reply_drafting"), status="draft")
+    with pytest.raises(Refused, match="公开决定告知书尚未印发"):
+        decision.third_parties_told(c, act(HEAD, "head"))
+    c = reply_ready(objecting_case("reply_drafting"), status="issued", issued_on=D("2026-03-05"), number="DEMO公开告〔2026〕1号")
+    with pytest.raises(Refused, match="尚未登记送达"):
+        decision.third_parties_told(c, act(HEAD, "head"))
+    c.records["service_records"] = [ServiceRecord(id=1, application_id=7, letter_id=10, method="post",
+                                                  served_on=D("2026-03-06"), failed=True, proof="退件", recorded_by_id=1)]
+    with pytest.raises(Refused, match="尚未登记送达"):  # a failed delivery has not told anyone
+        decision.third_parties_told(c, act(HEAD, "head"))
+    c.records["service_records"].append(ServiceRecord(id=2, application_id=7, letter_id=10, method="post",
+                                                       served_on=D("2026-03-09"), recorded_by_id=1))
+    decision.third_parties_told(c, act(HEAD, "head"))
+    assert decision.third_parties_told in EVENTS["sign_off"].guards
 
 
 def test_the_decider_cannot_sign_or_review_their_own_draft():

@@ -53,8 +53,10 @@ def test_reply_letters_carry_every_required_element(samples, key, tmp_path):
     assert "年3月5日" in text or "年3月2日" in text  # the receipt date, Chinese style
     assert re.sub(r"\s+", "", d["application"]["request_text"])[:12] in text
     assert "收到本答复之日起60日内向示例市人民政府申请行政复议" in text
-    if decision["review_first"]:
-        assert "应当先申请行政复议" in text and "6个月内向" not in text
+    if decision.get("review_first_partly"):  # some parts withheld under arts 14–16, others not
+        assert "应当先申请行政复议" in text and "其他内容不服的，也可以在收到本答复之日起6个月内直接向示例市铁路运输法院" in text
+    elif decision["review_first"]:
+        assert "应当先申请行政复议" in text and "6个月内" not in text
     else:
         assert "6个月内向示例市铁路运输法院提起行政诉讼" in text
     if decision.get("ground_basis"):
@@ -69,6 +71,19 @@ def test_reply_details_are_printed(samples, tmp_path):
     assert "属于讨论记录、过程稿" in pdf_text(samples["reply/withhold"].pdf, tmp_path)
 
 
+def test_partial_reply_lists_each_withheld_part_with_its_ground_art_37(samples, tmp_path):
+    """条例第三十七条: the reply names each withheld part, its ground, its reasons and the article it rests on;
+    行政复议法第二十三条: 复议前置 is stated for the parts withheld under arts 14–16 only."""
+    text = pdf_text(samples["reply/partial"].pdf, tmp_path)
+    for needle in ("（一）统计表所附申请企业的财务报表：涉及商业秘密", "第十五条的规定，该部分不予公开",
+                   "（二）研究许可工作的会议纪要：属于讨论记录", "第十六条第二款的规定，该部分不予公开",
+                   "（三）申请人要求本局对统计数据作出的分析说明：不属于《中华人民共和国政府信息公开条例》所指的政府信息",
+                   "第二条的规定，该部分不属于政府信息公开的范围，不予提供",
+                   "第十四条、第十五条、第十六条不予公开的决定不服的，应当先申请行政复议",
+                   "对本答复其他内容不服的，也可以在收到本答复之日起6个月内直接向示例市铁路运输法院提起行政诉讼"):
+        assert needle in text, needle
+
+
 @pytest.mark.parametrize("key, needles", [
     ("acknowledgement", ["登记回执", "第三十三条", "20个工作日"]),
     ("correction_notice", ["补正告知书", "第三十条", "请写明所需文件的名称", "15个工作日", "视为放弃申请"]),
@@ -78,7 +93,8 @@ def test_reply_details_are_printed(samples, tmp_path):
     ("third_party_consultation", ["第三方意见征询书", "第三十二条", "15个工作日", "示例出租汽车有限公司："]),
     ("agency_consultation", ["征求意见函", "第三十四条", "视为同意公开", "示例市财政局："]),
     ("consultation_notice", ["征求意见告知书", "不计算在答复期限内"]),
-    ("third_party_disclosure_notice", ["公开决定告知书", "公共利益", "商业秘密"]),
+    ("third_party_disclosure_notice", ["公开决定告知书", "商业秘密", "各企业的中标报价",
+                                       "不公开可能对公共利益造成重大影响，理由如下：出租汽车经营权属于有限的公共资源"]),
     ("fee_notice", ["收费通知书", "第四十二条", "国办函〔2020〕109号", "第31—100页", "1100元", "20个工作日", "视为放弃申请"]),
     ("termination_notice", ["终止办理告知书", "第三十条", "不再处理",
                             "如对本告知不服，可以在收到本告知之日起60日内向示例市人民政府申请行政复议",
