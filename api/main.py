@@ -96,10 +96,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages
+    from .web import pages, proactive as proactive_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
+    app.include_router(proactive_pages.router)
     return app
 
 

@@ -39,3 +39,27 @@ def test_representative_and_joint_applicants_on_the_detail_masked(api):
     assert detail["applicant"]["co_applicants"][0]["id_number"] == "110***********1114"
     assert detail["request_kind"] == "disclosure" and detail["request_kind_label"] == "政府信息公开申请"
     assert rep["id_number"] not in str(detail)
+
+
+def test_art44_workbench_page_lists_candidates_and_the_head_decides(api):
+    from api.web.session import csrf_for
+
+    for i, n in enumerate(IDS):
+        api.register(request_text=TEXT, applicant={**APPLICANT, "name": f"申请人{i}", "id_number": n})
+    api.client.cookies.set("ogi_session", api.tokens["clerk"])
+    page = api.client.get("/proactive")
+    assert page.status_code == 200 and TEXT in page.text and "记录认定" not in page.text  # a clerk reads only
+    assert api.client.get("/proactive?agency=abc").status_code < 500
+    api.client.cookies.set("ogi_session", api.tokens["head"])
+    page = api.client.get("/proactive")
+    assert "记录认定" in page.text and "主动公开候选" in page.text
+    key = api.get("head", f"/api/v1/agencies/{api.world.agency_id}/proactive-candidates").json()["items"][0]["key"]
+    token = api.tokens["head"]
+    r = api.client.post(f"/proactive/{api.world.agency_id}/{key}", follow_redirects=False,
+                        data={"csrf": csrf_for(token), "decision": "convert", "reasons": "公众普遍关注", "where": ""})
+    assert r.status_code == 303 and "bad=" in r.headers["location"]  # the place of publication is required
+    r = api.client.post(f"/proactive/{api.world.agency_id}/{key}", follow_redirects=False,
+                        data={"csrf": csrf_for(token), "decision": "convert", "reasons": "公众普遍关注",
+                              "where": "本局门户网站"})
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert "转为主动公开" in api.client.get("/proactive").text
