@@ -43,7 +43,7 @@ def test_art41_correction_request_answered_with_its_own_outcome_and_letter(db, r
     assert "政府信息更正申请答复书" in html and "第四十一条" in html and "行政复议" in html
     assert "要求更正与你（单位）自身相关的政府信息记录的申请收悉" in html
     if outcome == "correction_not_ours":
-        assert "转送有权更正的示例市公安局交通警察支队处理" in html
+        assert "转送有权更正的示例市公安局交通警察支队（联系方式：010-12345000）处理，特此告知。" in html
     sign_and_serve(w, app_id)
     assert w.app(app_id).outcome == outcome
 
@@ -56,7 +56,7 @@ def test_art41_correction_not_ours_without_forwarding_tells_where_to_apply(db, r
     w.fire("clerk", app_id, "decide", {"outcome": "correction_not_ours", "details": details}, today="2026-03-13")
     reply = reply_of(w, app_id)
     html = render_html(reply.data, reply.addressee, letter_type="reply", outcome="correction_not_ours")
-    assert "告知你（单位）向有权更正的示例市公安局交通警察支队提出" in html
+    assert "告知你（单位）向有权更正的示例市公安局交通警察支队（联系方式：010-12345000）提出。" in html
 
 
 def test_art41_outcomes_only_answer_correction_requests_and_vice_versa(db, registry):
