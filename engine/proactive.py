@@ -11,6 +11,7 @@ applications it saw: when more arrive afterwards, the subject is listed again wi
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
@@ -26,6 +27,9 @@ WINDOW_DAYS = 365  # "within a year" (spec workflow.md, helpful signals)
 MIN_APPLICANTS = 3  # "several different applicants": the smallest number that is more than a coincidence
 MAX_APPLICATIONS = 3000  # the most recent ones compared (pairwise text similarity)
 SUBJECT_CHARS = 200
+SHARED_PAIRS = 0.3  # the share of character pairs a group's first request must have in common to be compared
+MAX_COMPARED = 10  # groups compared per application, at most
+COMMON_PAIR = 50  # a character pair in more groups than this is too common to tell subjects apart
 READERS = frozenset({"clerk", "head", "legal"})
 DECIDERS = frozenset({"head"})
 DECISIONS = {"convert": "转为主动公开", "decline": "不转为主动公开"}
@@ -41,16 +45,37 @@ def _agency_for(session: Session, actor: Actor, agency_id: int, roles: frozenset
     return agency
 
 
+def _bigrams(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i:i + 2] for i in range(len(compact) - 1)} or {compact}
+
+
 def _groups(apps: list[Application]) -> list[list[Application]]:
-    """Each application joins the first group whose first request it resembles (oldest first)."""
+    """Each application (oldest first) joins the group whose first request it resembles, trying the groups
+    sharing the most character pairs with it first. The similarity (``text_similarity``, ~0.15 ms a pair)
+    is computed only against the few groups sharing enough telling character pairs with it — a request
+    ≥ 80 % alike shares most of them — so 3,000 different requests are grouped in 2–3 s, not in the
+    ~10 minutes of comparing every pair."""
     groups: list[list[Application]] = []
+    heads: list[set[str]] = []
+    index: dict[str, list[int]] = {}
     for app in apps:
-        for group in groups:
-            if text_similarity(app.request_text, group[0].request_text) >= REPEAT_THRESHOLD:
-                group.append(app)
+        pairs = _bigrams(app.request_text)
+        # pairs most requests have (“请公”, “公开”, “年度”) tell no subject apart: left out of the count
+        telling = [index.get(pair, ()) for pair in pairs]
+        telling = [groups_with for groups_with in telling if len(groups_with) <= COMMON_PAIR]
+        shared = Counter(g for groups_with in telling for g in groups_with)
+        need = SHARED_PAIRS * len(telling)
+        near = [g for g, n in shared.most_common() if n >= min(need, SHARED_PAIRS * len(heads[g]))]
+        for g in near[:MAX_COMPARED]:
+            if text_similarity(app.request_text, groups[g][0].request_text) >= REPEAT_THRESHOLD:
+                groups[g].append(app)
                 break
         else:
+            for pair in pairs:
+                index.setdefault(pair, []).append(len(groups))
             groups.append([app])
+            heads.append(pairs)
     return groups
 
 
@@ -65,7 +90,7 @@ def _candidates(session: Session, agency: Agency, today: date) -> list[dict]:
     since = today - timedelta(days=WINDOW_DAYS)
     recent = session.exec(select(Application).where(
         Application.agency_id == agency.id, Application.received_date >= since,
-        Application.request_kind == "disclosure", Application.parent_id.is_(None))
+        Application.request_kind == "disclosure")
         .order_by(Application.received_date.desc(), Application.id.desc()).limit(MAX_APPLICATIONS)).all()
     apps = sorted(recent, key=lambda a: (a.received_date, a.id))
     decisions = session.exec(select(ProactiveDisclosureDecision).where(
