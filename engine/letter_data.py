@@ -27,7 +27,8 @@ LETTER_TYPES = {
     "termination_notice": "终止办理告知书",
     "reply": "政府信息公开申请答复书",
 }
-CORRECTION_REPLY_TITLE = "政府信息更正申请答复书"  # the reply to an art 41 request
+# An art 41 request's own titles (the other letters keep theirs)
+CORRECTION_TITLES = {"reply": "政府信息更正申请答复书", "acknowledgement": "政府信息更正申请登记回执"}
 ADDRESSEE_MAX = 200  # Letter.addressee
 
 
@@ -61,7 +62,7 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
     applicant = case.applicant
     data = {
         "letter_type": type_,
-        "title": CORRECTION_REPLY_TITLE if type_ == "reply" and app.request_kind == "correction" else LETTER_TYPES[type_],
+        "title": (CORRECTION_TITLES.get(type_) if app.request_kind == "correction" else None) or LETTER_TYPES[type_],
         "agency": {
             "name": agency.name, "code": agency.code, "address": agency.address, "contact": agency.contact,
             "review_body": agency.review_body, "court": agency.court,
@@ -76,6 +77,7 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
             "channel_phrase": CHANNEL_PHRASE.get(app.channel, app.channel),
             "correction_received_on": app.correction_received_on.isoformat() if app.correction_received_on else None,
             "request_text": app.request_text,
+            "request_kind": app.request_kind,
         },
         "drafted_on": act.today.isoformat(),
     }

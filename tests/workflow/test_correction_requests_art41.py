@@ -41,7 +41,7 @@ def test_art41_correction_request_answered_with_its_own_outcome_and_letter(db, r
     assert reply.data["title"] == "政府信息更正申请答复书"
     html = render_html(reply.data, reply.addressee, letter_type="reply", outcome=outcome)
     assert "政府信息更正申请答复书" in html and "第四十一条" in html and "行政复议" in html
-    assert "要求更正与你（单位）自身相关的政府信息记录的申请收悉" in html
+    assert "提出的政府信息更正申请收悉。你（单位）要求更正的内容为" in html
     if outcome == "correction_not_ours":
         assert "转送有权更正的示例市公安局交通警察支队（联系方式：010-12345000）处理，特此告知。" in html
     sign_and_serve(w, app_id)
@@ -97,3 +97,13 @@ def test_art41_counted_in_other_handling_for_want_of_a_national_row(db, registry
     rows = {r["row"]: r["values"] for r in report["table3"]}
     assert rows["3.6.3"]["natural"] == 1 and rows["1"]["natural"] == 1
     assert any("第四十一条" in d and "3.其他" in d for d in report["definitions"])  # said so in the report
+
+
+def test_art41_acknowledgement_speaks_of_a_correction_request(db, registry):
+    w = build_world(db, registry, acknowledgement_letter=True)
+    app_id = correction_request(w)
+    with w.session() as s:
+        ack = s.exec(select(Letter).where(Letter.application_id == app_id, Letter.type == "acknowledgement")).one()
+    html = render_html(ack.data, ack.addressee, letter_type="acknowledgement", outcome=None)
+    assert "政府信息更正申请登记回执" in html and "提出的政府信息更正申请收悉" in html
+    assert "要求更正的内容为" in html and "第四十一条" in html and "第三十三条" not in html
