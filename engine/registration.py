@@ -55,7 +55,7 @@ def register(
             raise NotFound("机关不存在")
         role = pick_role(actor, agency, REGISTER.allowed_roles(agency), REGISTER.label)
         data = parse(RegisterIn, inputs, context={"today": today})
-        check_registration(data)
+        check_registration(data, today)
         received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
         confirm_old_receipt(received, today, data.confirm, field=f"channel_facts.{CHANNELS[data.channel][1]}")
         applicant = find_or_create_applicant(session, agency.id, data.applicant)

@@ -122,7 +122,7 @@ def check_applicant(a: ApplicantIn) -> None:
         raise InputError("须提供至少一种联系方式（电话、电子邮箱或通信地址）", field="applicant.phone")
 
 
-def check_registration(data: RegisterIn) -> None:
+def check_registration(data: RegisterIn, today: date | None = None) -> None:
     """The applicant, the representative, the joint applicants and an art 41 request's evidence."""
     check_applicant(data.applicant)
     rep = data.representative
@@ -134,6 +134,9 @@ def check_registration(data: RegisterIn) -> None:
             if rep.principal_capacity not in PRINCIPAL_CAPACITIES:
                 raise InputError("法定代理人代为申请的，须注明被代理人是：" + "、".join(
                     f"{v}（{k}）" for k, v in PRINCIPAL_CAPACITIES.items()), field="representative.principal_capacity")
+            if rep.principal_capacity == "minor" and adult_by_id(data.applicant, today or local_today()):
+                raise InputError("按申请人的居民身份证号码，申请人已年满十八周岁，不是未成年人（民法典第十七条）；"
+                                 "成年人无完全民事行为能力的，被代理人情况选“incapacitated”", field="representative.principal_capacity")
         elif rep.principal_capacity:
             raise InputError("委托代理人不填写被代理人情况（仅法定代理人填写）", field="representative.principal_capacity")
         if (rep.id_type, normalised_id_number(rep.id_number)) == (data.applicant.id_type,
@@ -155,6 +158,14 @@ def check_registration(data: RegisterIn) -> None:
                          field="evidence")
     if data.request_kind != "correction" and data.evidence.strip():
         raise InputError("只有更正申请（条例第四十一条）填写证明材料", field="evidence")
+
+
+def adult_by_id(a: ApplicantIn, today: date) -> bool:
+    """Whether a resident identity number's birth date makes its holder 18 or older today."""
+    if a.id_type != "resident_id" or len(a.id_number) != 18:
+        return False
+    born = date(int(a.id_number[6:10]), int(a.id_number[10:12]), int(a.id_number[12:14]))
+    return (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= 18
 
 
 def representative_record(rep: RepresentativeIn | None) -> dict | None:

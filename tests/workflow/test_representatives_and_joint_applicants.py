@@ -82,10 +82,11 @@ def test_agent_with_power_of_attorney_recorded_and_masked_like_the_applicant(db,
     ({**AGENT, "principal_capacity": "minor"}, APPLICANT, "委托代理人不填写"),
     ({**AGENT, "id_number": APPLICANT["id_number"]}, APPLICANT, "不能是申请人本人"),
     ({**AGENT, "authority": ""}, APPLICANT, "代理权限或监护关系"),
+    (GUARDIAN, APPLICANT, "已年满十八周岁"),  # 民法典 art 17: an adult is no minor
 ])
 def test_representative_refusals_name_the_rule(db, registry, rep, applicant, message):
-    """A guardian acts only for a natural person without full capacity, and says which; an agent is
-    not the applicant; the authority (授权委托书 / 监护关系) is required."""
+    """A guardian acts only for a natural person without full capacity (民法典 arts 17–23), and says
+    which; an agent is not the applicant; the authority (授权委托书 / 监护关系) is required."""
     w = build_world(db, registry)
     with pytest.raises(InputError) as err:
         register(w, applicant=applicant, representative=rep)
