@@ -13,12 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
 from .schemas.problems import document
-from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, redactions, reports
+from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, proactive, redactions, reports
 
 API_PREFIX = "/api/v1"
 # The API first: routes are matched in order, and most requests are API calls.
 API_ROUTERS = (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
-               calendar.router, admin.router, redactions.router)
+               calendar.router, admin.router, redactions.router, proactive.router)
 
 
 def warm_up(connections: int = 4) -> None:
@@ -96,11 +96,12 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages, redaction_pages
+    from .web import pages, proactive as proactive_pages, redaction_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(redaction_pages.router)
+    app.include_router(proactive_pages.router)
     return app
 
 

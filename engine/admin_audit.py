@@ -26,6 +26,7 @@ ACTIONS = {
     "calendar_import": "导入放假安排",
     "platform_admin_change": "变更平台管理员",
     "report_freeze": "冻结年度报告",
+    "proactive_disclosure_decision": "认定主动公开候选事项",
 }
 SECRET_WORDS = ("secret", "password", "token")
 MASK = "******"

@@ -7,6 +7,8 @@ letter prints comes from here or from agency settings — nothing is typed into 
 from __future__ import annotations
 
 from .case import Act, Case
+from .models import ApplicantDetails
+from .models.applicant import REPRESENTATIVE_KINDS
 from .outcomes import PART_GROUNDS, OUTCOMES, requires_review_first, review_first_partly, withheld_parts
 from .receipt import CHANNEL_PHRASE
 from .services.extension import promised_due
@@ -25,6 +27,34 @@ LETTER_TYPES = {
     "termination_notice": "终止办理告知书",
     "reply": "政府信息公开申请答复书",
 }
+# An art 41 request's own titles (the other letters keep theirs)
+CORRECTION_TITLES = {"reply": "政府信息更正申请答复书", "acknowledgement": "政府信息更正申请登记回执"}
+ADDRESSEE_MAX = 200  # Letter.addressee
+
+
+def applicant_names(applicant: ApplicantDetails) -> list[str]:
+    """Every applicant named on the application: the first (the contact), then the joint applicants."""
+    return [applicant.name, *(c["name"] for c in applicant.co_applicants or [])]
+
+
+def applicant_addressee(applicant: ApplicantDetails) -> str:
+    """主送: the applicant (the principal, never the representative) — every joint applicant by name."""
+    names = applicant_names(applicant)
+    joined = "、".join(names)
+    return joined if len(joined) <= ADDRESSEE_MAX else f"{names[0][:150]}等{len(names)}名申请人"
+
+
+def delivery_to(applicant: ApplicantDetails) -> dict:
+    """Where a letter to the applicant goes. A 公文 is addressed to the applicant (主送); where a
+    representative acts, it is handed over through them: the letter says “由委托代理人××转交” under the
+    主送 line and is delivered to the representative's address (as civil procedure serves a party through its
+    agent or guardian)."""
+    rep = applicant.representative
+    if rep:
+        label = REPRESENTATIVE_KINDS.get(rep.get("kind"), "代理人")
+        return {"name": rep.get("name", ""), "address": rep.get("address") or applicant.address,
+                "postcode": rep.get("postcode") or applicant.postcode, "via": f"由{label}{rep.get('name', '')}转交"}
+    return {"name": applicant.name, "address": applicant.address, "postcode": applicant.postcode, "via": ""}
 
 
 def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | None) -> dict:
@@ -32,13 +62,14 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
     applicant = case.applicant
     data = {
         "letter_type": type_,
-        "title": LETTER_TYPES[type_],
+        "title": (CORRECTION_TITLES.get(type_) if app.request_kind == "correction" else None) or LETTER_TYPES[type_],
         "agency": {
             "name": agency.name, "code": agency.code, "address": agency.address, "contact": agency.contact,
             "review_body": agency.review_body, "court": agency.court,
         },
         "applicant": {"name": applicant.name, "address": applicant.address, "postcode": applicant.postcode,
-                      "kind": applicant.kind},
+                      "kind": applicant.kind, "names": applicant_names(applicant),
+                      "representative": _representative(applicant)},
         "application": {
             "number": app.number,
             "received_date": app.received_date.isoformat(),
@@ -46,6 +77,7 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
             "channel_phrase": CHANNEL_PHRASE.get(app.channel, app.channel),
             "correction_received_on": app.correction_received_on.isoformat() if app.correction_received_on else None,
             "request_text": app.request_text,
+            "request_kind": app.request_kind,
         },
         "drafted_on": act.today.isoformat(),
     }
@@ -68,7 +100,18 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
             "review_first": requires_review_first(outcome, grounds),  # 复议前置 for some or all of it
             "review_first_partly": review_first_partly(outcome, grounds),
         }
+    if "addressee" not in extra:  # addressed to the applicant (not a third party or another agency)
+        data["delivery"] = delivery_to(applicant)
     data.update({k: v for k, v in extra.items() if k != "addressee"})
     if type_ == "extension_notice":
         data.update(promised_due(case, act))  # read from the case as extended
     return data
+
+
+def _representative(applicant: ApplicantDetails) -> dict | None:
+    """What a letter may print of the representative: never the identity number or phone."""
+    rep = applicant.representative
+    if not rep:
+        return None
+    return {"kind": rep.get("kind"), "kind_label": REPRESENTATIVE_KINDS.get(rep.get("kind"), "代理人"),
+            "name": rep.get("name", "")}

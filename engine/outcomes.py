@@ -30,6 +30,7 @@ class Outcome:
     report_row: str  # key in REPORT_ROWS
     releases: bool = False  # goes through the secrecy review
     by_decision: bool = True  # False: set by the procedure (lapse, withdrawal), not by `decide`
+    request_kind: str | None = "disclosure"  # the request it answers (None: either — the procedure's outcomes)
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,24 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("confirm_or_reissue", "要求确认或重新出具已获取信息", f"{REG}第二条", (_REASONS,), "3.5.5"),
         Outcome("special_procedure", "依照有关法律、行政法规办理", f"{REG}第三十六条第（七）项",
                 (Detail("law", "有关法律、行政法规"), Detail("procedure", "办理程序")), "3.6.3"),
-        Outcome("no_correction", "申请人逾期不补正", f"{REG}第三十条", (), "3.6.1", by_decision=False),
+        Outcome("no_correction", "申请人逾期不补正", f"{REG}第三十条", (), "3.6.1", by_decision=False,
+                request_kind=None),
         Outcome("fee_unpaid", "申请人逾期未缴纳信息处理费", "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
                 (), "3.6.2", by_decision=False),
-        Outcome("withdrawn", "申请人撤回申请", "申请人撤回", (), "3.6.3", by_decision=False),
+        Outcome("withdrawn", "申请人撤回申请", "申请人撤回", (), "3.6.3", by_decision=False, request_kind=None),
+        # 条例 art 41: a request to correct a record about the applicant. The national table 三
+        # (国办公开办函〔2021〕30号) has no row for it; it is counted in （六）其他处理 3.其他 — the row for
+        # what the table does not name — so 一 + 二 = 三（七） + 四 still holds (CORRECTION_OUTCOMES).
+        Outcome("info_corrected", "予以更正", f"{REG}第四十一条",
+                (Detail("corrected_record", "更正的内容（原记录及更正后的记录）"),
+                 Detail("corrected_on", "更正日期", "date")), "3.6.3", request_kind="correction"),
+        Outcome("correction_not_ours", "不属于本机关更正职能", f"{REG}第四十一条",
+                (_REASONS, Detail("competent_agency", "有权更正的行政机关"),
+                 Detail("competent_contact", "该机关的联系方式", required=False),
+                 Detail("forwarded_on", "转送该机关的日期（已转送的）", "date", required=False)),
+                "3.6.3", request_kind="correction"),
+        Outcome("correction_refused", "不予更正", f"{REG}第四十一条", (_REASONS,), "3.6.3",
+                request_kind="correction"),
     )
 }
 
@@ -149,6 +164,9 @@ REPORT_ROWS: dict[str, str] = {
     "3.6.3": "（六）其他处理 3.其他",
 }
 
+
+# Art 41 outcomes: counted in 3.6.3 because the national table has no row of their own (see above).
+CORRECTION_OUTCOMES = frozenset(k for k, o in OUTCOMES.items() if o.request_kind == "correction")
 
 # Rows the spec marks [configurable]: which other rows a deployment may count these outcomes in.
 CONFIGURABLE_ROWS = {"not_our_agency": {"3.4.1", "3.5.5", "3.6.3"}, "special_procedure": {"3.6.3", "3.3.8", "3.5.5"}}

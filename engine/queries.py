@@ -38,6 +38,7 @@ from .outcomes import OUTCOMES
 from .running_periods import running_periods
 from .services.applicants import masked
 from .services.catalog import EVENT_LABELS as EVENTS
+from .services.intake import REQUEST_KINDS
 from .states import OPEN_STATES, STATES
 
 if TYPE_CHECKING:
@@ -308,6 +309,9 @@ def application_detail(session: Session, actor: Actor, application_id: int, regi
         "agency": {"id": agency.id, "code": agency.code, "name": agency.name},
         "applicant": masked(session.get(Applicant, app.applicant_id), applicant),
         "request_text": app.request_text,
+        "request_kind": app.request_kind,
+        "request_kind_label": REQUEST_KINDS.get(app.request_kind, app.request_kind),
+        "evidence": app.evidence,
         "purpose": app.purpose,
         "channel": app.channel,
         "channel_facts": app.channel_facts,

@@ -20,7 +20,7 @@ from .models import Agency, Applicant, Application
 from .models.applicant import normalised_id_number
 from .numbering import next_number, tracking_number
 from .receipt import CHANNELS, confirm_old_receipt, derive_receipt_date
-from .services.intake import REGISTER, ApplicantIn, RegisterIn, check_applicant, details_as_given
+from .services.intake import REGISTER, ApplicantIn, RegisterIn, check_registration, details_as_given
 from .signals import registration_signals
 from .unit_of_work import commit_new, insert_new
 from .validation import parse
@@ -55,7 +55,7 @@ def register(
             raise NotFound("机关不存在")
         role = pick_role(actor, agency, REGISTER.allowed_roles(agency), REGISTER.label)
         data = parse(RegisterIn, inputs, context={"today": today})
-        check_applicant(data.applicant)
+        check_registration(data, today)
         received, facts = derive_receipt_date(data.channel, data.channel_facts, today)
         confirm_old_receipt(received, today, data.confirm, field=f"channel_facts.{CHANNELS[data.channel][1]}")
         applicant = find_or_create_applicant(session, agency.id, data.applicant)
@@ -65,9 +65,10 @@ def register(
             number=tracking_number(agency.options.tracking_format, agency.code, received.year, n),
             applicant_id=applicant.id, channel=data.channel, channel_facts=facts, received_date=received,
             request_text=data.request_text, purpose=data.purpose, form_wanted=data.form_wanted,
-            delivery_wanted=data.delivery_wanted, status="registered", registered_by_id=actor.user_id,
+            delivery_wanted=data.delivery_wanted, request_kind=data.request_kind, evidence=data.evidence,
+            status="registered", registered_by_id=actor.user_id,
         )
-        case = Case(app, agency, details_as_given(None, data.applicant))
+        case = Case(app, agency, details_as_given(None, data.applicant, data))
         act = Act(actor, role, today, datetime.now(timezone.utc), registry)
         change = Change()
         if agency.options.acknowledgement_letter:

@@ -34,7 +34,7 @@ from .errors import Refused
 from .eventdef import EventDef
 from .models import Agency, ApplicantDetails, Application, Event, Letter, mask_pii
 from .numbering import next_number, tracking_number
-from .letter_data import letter_data
+from .letter_data import applicant_addressee, letter_data
 
 
 class LetterPort(Protocol):
@@ -169,7 +169,7 @@ def draft_letter(session: Session, case: Case, act: Act, draft: LetterDraft) -> 
     extra = resolved(draft.extra)
     letter = Letter(
         application_id=case.app.id, agency_id=case.agency.id, type=draft.type, outcome=draft.outcome, status="draft",
-        addressee=extra.get("addressee") or case.applicant.name,
+        addressee=extra.get("addressee") or applicant_addressee(case.applicant),
         data=letter_data(case, act, draft.type, extra, draft.outcome), drafted_by_id=act.actor.user_id,
     )
     insert_now(session, letter)

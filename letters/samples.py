@@ -18,6 +18,7 @@ from engine.actors import Actor, load_actor
 from engine.db import make_engine
 from engine.migrate import upgrade
 from engine.models import Consultation, Letter
+from engine.outcomes import OUTCOMES
 
 from .hooks import LetterDesk
 
@@ -52,7 +53,16 @@ OUTCOME_DETAILS = {
     "confirm_or_reissue": {"reasons": "申请人要求本局对其已获取的批复文件的真实性予以确认并重新加盖印章"},
     "special_procedure": {"law": "《中华人民共和国档案法》", "procedure": "该信息已移交示例市档案馆，请依照档案查阅利用的规定向示例市档案馆申请查阅"},
     "repeat": None,  # filled with the earlier application's number
+    # 条例 art 41: answers to a request to correct a record about the applicant
+    "info_corrected": {"corrected_record": "本局道路运输从业人员信息系统中申请人的从业资格证取得日期由“2019年5月8日”更正为“2018年5月8日”",
+                       "corrected_on": "2026-03-13"},
+    "correction_not_ours": {"reasons": "申请人的驾驶证信息由公安机关交通管理部门记录和管理，本局无权更正",
+                            "competent_agency": "示例市公安局交通警察支队", "competent_contact": "010-12345000",
+                            "forwarded_on": "2026-03-12"},
+    "correction_refused": {"reasons": "经核对原始档案，申请人提供的证明材料与原始记录不符，不能证明该信息记录不准确"},
 }
+CORRECTION_REQUEST = ("请更正本局道路运输从业人员信息系统中本人的从业资格证取得日期（记录为2019年5月8日，实为2018年5月8日）",
+                      "从业资格证原件复印件一份")
 
 
 OVERRIDE_DETAILS = {
@@ -91,12 +101,13 @@ class SampleWorld:
         with Session(self.engine) as s:
             return load_actor(s, self.users[name])
 
-    def register(self, received: str, text: str, applicant: dict | None = None, channel: str = "post_signed") -> int:
+    def register(self, received: str, text: str, applicant: dict | None = None, channel: str = "post_signed",
+                 **more) -> int:
         fact = {"post_signed": "signed_for", "email": "mail_received", "online": "confirmed"}[channel]
         with Session(self.engine, expire_on_commit=False) as s:
             app, _ = workflow.register(s, self.actor("clerk"), self.agency_id, {
                 "applicant": applicant or APPLICANT, "channel": channel, "channel_facts": {fact: received},
-                "request_text": text, "form_wanted": "electronic", "delivery_wanted": "email",
+                "request_text": text, "form_wanted": "electronic", "delivery_wanted": "email", **more,
             }, today=D(received), registry=self.registry)
             return app.id
 
@@ -123,7 +134,11 @@ class SampleWorld:
                                                               "tracking_number": f"EMS1000{x.id:05d}CN"}, today=served)
 
     def reply(self, outcome: str, details: dict, received: str = "2026-03-05") -> int:
-        app_id = self.register(received, "请公开本局2025年度道路运输行政许可办理情况统计及相关会议纪要")
+        if OUTCOMES[outcome].request_kind == "correction":
+            text, evidence = CORRECTION_REQUEST
+            app_id = self.register(received, text, request_kind="correction", evidence=evidence)
+        else:
+            app_id = self.register(received, "请公开本局2025年度道路运输行政许可办理情况统计及相关会议纪要")
         self.fire("clerk", app_id, "start_review", today="2026-03-06")
         self.fire("clerk", app_id, "accept", today="2026-03-06")
         self.fire("clerk", app_id, "decide", {"outcome": outcome, "details": details}, today="2026-03-16")

@@ -55,6 +55,36 @@ class ApplicationPage(Answer):
     counts: dict[str, int] | None = Field(default=None, description="各状态的件数（与筛选条件一致）")
 
 
+class RepresentativeShown(Answer):
+    """委托代理人或法定代理人。"""
+
+    kind: str = Field(description="agent 委托代理人 | guardian 法定代理人")
+    kind_label: str
+    name: str
+    id_type: str
+    id_type_label: str
+    id_number: str = Field(description="证件号码（除查看完整信息外均脱敏）")
+    phone: str = Field(description="电话（除查看完整信息外均脱敏）")
+    address: str
+    postcode: str
+    authority: str = Field(description="代理权限（授权委托书）或监护关系")
+    principal_capacity: str | None = Field(description="法定代理：minor 未成年人 | incapacitated 无（限制）民事行为能力的成年人")
+    principal_capacity_label: str
+
+
+class CoApplicantShown(Answer):
+    """共同申请人（证件号码脱敏）。"""
+
+    kind: str
+    kind_label: str
+    subtype: str | None
+    subtype_label: str
+    name: str
+    id_type: str
+    id_type_label: str
+    id_number: str = Field(description="脱敏的证件号码")
+
+
 class ApplicantMasked(Answer):
     id: int
     kind: str
@@ -69,6 +99,8 @@ class ApplicantMasked(Answer):
     email: str | None
     address: str | None
     postcode: str | None
+    representative: RepresentativeShown | None = Field(default=None, description="代理人（委托代理人或法定代理人）")
+    co_applicants: list[CoApplicantShown] = Field(default_factory=list, description="共同申请人")
 
 
 class Revealed(ApplicantMasked):
@@ -154,6 +186,9 @@ class ApplicationDetail(Summary):
 
     agency: AgencyBrief
     applicant: ApplicantMasked  # type: ignore[assignment]
+    request_kind: str = Field(description="disclosure 政府信息公开申请 | correction 政府信息更正申请（条例第四十一条）")
+    request_kind_label: str
+    evidence: str = Field(description="更正申请：证明信息记录不准确的证据")
     purpose: str | None
     channel: str
     channel_facts: dict[str, Any] | None

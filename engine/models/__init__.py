@@ -9,6 +9,7 @@ from .application import Application
 from .calendar import CalendarSchedule
 from .documents import Document, Redaction
 from .event import AccessLog, Event
+from .proactive import ProactiveDisclosureDecision
 from .report_record import FrozenReport, PriorConclusion
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
@@ -36,6 +37,7 @@ __all__ = [
     "Letter",
     "NumberSeries",
     "PriorConclusion",
+    "ProactiveDisclosureDecision",
     "Redaction",
     "ReviewCase",
     "Role",

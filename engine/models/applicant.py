@@ -11,7 +11,7 @@ from typing import Any, Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import utc_column, utcnow
+from .base import json_column, utc_column, utcnow
 
 APPLICANT_KINDS = {"natural": "自然人", "legal": "法人或其他组织"}
 LEGAL_SUBTYPES = {
@@ -30,6 +30,10 @@ ID_TYPES = {
     "uscc": "统一社会信用代码",
     "other": "其他证件",
 }
+# Who may act for the applicant: an agent under a power of attorney (民法典 arts 161–165) or the legal
+# representative of a natural person who cannot act alone (民法典 arts 23, 27–28: the guardian).
+REPRESENTATIVE_KINDS = {"agent": "委托代理人", "guardian": "法定代理人"}
+PRINCIPAL_CAPACITIES = {"minor": "未成年人", "incapacitated": "无民事行为能力或者限制民事行为能力的成年人"}
 
 
 class Applicant(SQLModel, table=True):
@@ -59,6 +63,13 @@ class ApplicantDetails(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     address: str = Field(default="", max_length=300)
     postcode: str = Field(default="", max_length=16)
+    # 委托代理人 / 法定代理人 acting for the applicant (the principal): kind, name, identity document,
+    # contact, the authority (power of attorney / guardianship) — or None. Letters are addressed to the
+    # applicant and delivered through the representative (engine.letter_data).
+    representative: Optional[dict] = Field(default=None, sa_column=json_column(nullable=True))
+    # 共同申请人: the other applicants of a joint application (kind, subtype, name, identity document);
+    # the applicant above is the first named and the one contact.
+    co_applicants: list = Field(default_factory=list, sa_column=json_column())
 
 
 def normalised_id_number(number: str) -> str:

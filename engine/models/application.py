@@ -40,6 +40,9 @@ class Application(SQLModel, table=True):
     received_date: date  # derived from the channel and facts (art 31)
     request_text: str
     purpose: str = ""
+    # disclosure: 政府信息公开申请; correction: a request to correct information about oneself (条例 art 41)
+    request_kind: str = Field(default="disclosure", max_length=16)
+    evidence: str = ""  # art 41: the evidence that the record is inaccurate, as the applicant gave it
     form_wanted: str = Field(max_length=32)  # paper | electronic | …
     delivery_wanted: str = Field(max_length=32)  # post | email | online | pickup | fax
 

@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 from ..actors import Actor
 from ..errors import Forbidden, InputError, NotFound
 from ..models import AccessLog, Agency, Applicant, ApplicantDetails, Application, mask_id, mask_phone
-from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..models.applicant import (APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES, PRINCIPAL_CAPACITIES, REPRESENTATIVE_KINDS,
+                                mask_pii)
 
 # Who may read a full identity number or phone: the roles that handle the agency's cases. Not the
 # supervisor of its competent department (it reads the case, not the identity), not an admin.
@@ -31,7 +32,26 @@ def masked(applicant: Applicant, details: ApplicantDetails) -> dict:
         "email": details.email,
         "address": details.address,
         "postcode": details.postcode,
+        "representative": representative_shown(details.representative, mask=True),
+        "co_applicants": [co_applicant_shown(c) for c in details.co_applicants or []],
     }
+
+
+def representative_shown(rep: dict | None, *, mask: bool) -> dict | None:
+    """The 委托代理人 / 法定代理人 with Chinese labels; identity number and phone masked like the applicant's."""
+    if not rep:
+        return None
+    shown = {**rep, "kind_label": REPRESENTATIVE_KINDS.get(rep.get("kind"), ""),
+             "id_type_label": ID_TYPES.get(rep.get("id_type"), rep.get("id_type", "")),
+             "principal_capacity_label": PRINCIPAL_CAPACITIES.get(rep.get("principal_capacity") or "", "")}
+    return mask_pii(shown) if mask else shown
+
+
+def co_applicant_shown(co: dict) -> dict:
+    """A joint applicant, identity number masked."""
+    return mask_pii({**co, "kind_label": APPLICANT_KINDS.get(co.get("kind"), ""),
+                     "subtype_label": LEGAL_SUBTYPES.get(co.get("subtype") or "", ""),
+                     "id_type_label": ID_TYPES.get(co.get("id_type"), co.get("id_type", ""))})
 
 
 def reveal_on_application(session: Session, actor: Actor, application_id: int, reason: str) -> dict:
@@ -65,11 +85,12 @@ def _reveal(session: Session, actor: Actor, agency: Agency, app: Application, re
         raise Forbidden("只有本机关的经办人、负责人、保密审查员或法制审核人员可以查看完整证件号码和电话")
     applicant = session.get(Applicant, app.applicant_id)
     details = session.get(ApplicantDetails, app.id)
+    what = "id_number,phone" + (",representative" if details.representative else "")
     session.add(AccessLog(user_id=actor.user_id, agency_id=agency.id, applicant_id=applicant.id,
-                          application_id=app.id, what="id_number,phone", reason=reason.strip()))
+                          application_id=app.id, what=what, reason=reason.strip()))
     session.commit()
     return {**masked(applicant, details), "application_id": app.id, "id_number": applicant.id_number,
-            "phone": details.phone}
+            "phone": details.phone, "representative": representative_shown(details.representative, mask=False)}
 
 
 def _granted_in(actor: Actor, agency: Agency) -> bool:

@@ -49,6 +49,7 @@ def decide(case: Case, data: DecideIn, act: Act) -> Change:
         raise Refused("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
     details = validate_details(data.outcome, data.details, today=act.today, confirm=data.confirm)
     app = case.app
+    refuse_other_kind(app, data.outcome)
     over = over_objections(case, data.outcome, details)
     if data.outcome == "still_unclear" and not app.correction_received_on:
         raise Refused("只有经过补正的申请才能答复“补正后申请内容仍不明确”")
@@ -97,6 +98,17 @@ def over_objections(case: Case, outcome: str, details: dict) -> list:
 def disclosed(details: dict) -> str:
     """What the override notice says is disclosed: the part provided, or the attachments."""
     return details.get("provided") or "、".join(details.get("attachments") or [])
+
+
+def refuse_other_kind(app, outcome: str) -> None:
+    """An art 41 correction request is answered with a correction outcome (corrected / not ours to
+    correct / refused), a disclosure request with a disclosure outcome — never the other's."""
+    wanted = OUTCOMES[outcome].request_kind
+    if wanted and wanted != app.request_kind:
+        if app.request_kind == "correction":
+            choices = "、".join(o.label for o in OUTCOMES.values() if o.request_kind == "correction")
+            raise InputError(f"本件是更正申请（条例第四十一条），答复类型应为：{choices}", field="outcome")
+        raise InputError(f"“{OUTCOMES[outcome].label}”只用于更正申请（条例第四十一条）", field="outcome")
 
 
 def check_repeat_of(case: Case, number: str) -> None:

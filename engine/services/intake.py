@@ -13,12 +13,16 @@ from ..change import Change
 from ..errors import InputError
 from ..eventdef import FormField, Inputs, declare, declared, move
 from ..models import ApplicantDetails, Application
-from ..models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
+from ..models.applicant import (APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES, PRINCIPAL_CAPACITIES, REPRESENTATIVE_KINDS,
+                                normalised_id_number)
 from ..plausibility import Implausible, check_email, check_id_number, check_phone, check_postcode, labelled
 from ..states import OPEN_STATES
 
 FORMS = {"paper": "纸质", "electronic": "电子文档", "other": "其他"}
 DELIVERIES = {"post": "邮寄", "email": "电子邮件", "online": "网上获取", "pickup": "当面领取", "fax": "传真"}
+# 条例 art 27: a request for disclosure; art 41: a request to correct a record about the applicant.
+REQUEST_KINDS = {"disclosure": "政府信息公开申请", "correction": "政府信息更正申请（条例第四十一条）"}
+MAX_CO_APPLICANTS = 50
 
 
 def one_of(choices: dict[str, str], what: str) -> AfterValidator:
@@ -37,6 +41,15 @@ def text(label: str, max_length: int, check=None, *, required: bool = False) -> 
     return AfterValidator(labelled(label, check, max_length=max_length, required=required))
 
 
+def plausible_id(value: str, info: ValidationInfo) -> str:
+    """The identity number checked for its document type — GB 11643 / GB 32100 where the document type has one (birth dates up to the registering day)."""
+    today = (info.context or {}).get("today") or local_today()
+    try:
+        return check_id_number(info.data.get("id_type"), value, today)
+    except Implausible as exc:
+        raise ValueError(f"“{ID_TYPES.get(info.data.get('id_type'), '证件')}号码”{exc}") from None
+
+
 class ApplicantIn(Inputs):
     kind: Annotated[str, one_of(APPLICANT_KINDS, "申请人类型")] = Field(title="申请人类型")
     subtype: str | None = Field(default=None, title="组织类别")
@@ -48,19 +61,45 @@ class ApplicantIn(Inputs):
     address: Annotated[str, text("通信地址", 300)] = Field(default="", title="通信地址")
     postcode: Annotated[str, text("邮政编码", 16, check_postcode)] = Field(default="", title="邮政编码")
 
-    @field_validator("id_number")
-    @classmethod
-    def _plausible_id(cls, value: str, info: ValidationInfo) -> str:
-        """GB 11643 / GB 32100 where the document type has one (birth dates up to the registering day)."""
-        today = (info.context or {}).get("today") or local_today()
-        try:
-            return check_id_number(info.data.get("id_type"), value, today)
-        except Implausible as exc:
-            raise ValueError(f"“{ID_TYPES.get(info.data.get('id_type'), '证件')}号码”{exc}") from None
+    _plausible_id = field_validator("id_number")(plausible_id)
+
+
+class RepresentativeIn(Inputs):
+    """委托代理人 (with the power of attorney) or 法定代理人 (the guardian of a minor or of an adult without
+    full capacity), acting for the applicant. The applicant stays the principal: letters name them."""
+
+    kind: Annotated[str, one_of(REPRESENTATIVE_KINDS, "代理人类型")] = Field(title="代理人类型")
+    name: Annotated[str, text("代理人姓名", 200, required=True)] = Field(title="代理人姓名")
+    id_type: Annotated[str, one_of(ID_TYPES, "代理人证件类型")] = Field(title="代理人证件类型")
+    id_number: Annotated[str, text("代理人证件号码", 64, required=True)] = Field(title="代理人证件号码")
+    phone: Annotated[str, text("代理人联系电话", 64, check_phone)] = Field(default="", title="代理人联系电话")
+    address: Annotated[str, text("代理人通信地址", 300)] = Field(default="", title="代理人通信地址")
+    postcode: Annotated[str, text("代理人邮政编码", 16, check_postcode)] = Field(default="", title="代理人邮政编码")
+    # agent: the power of attorney (date, scope); guardian: the guardianship (relation, proof)
+    authority: Annotated[str, text("代理权限或监护关系", 500, required=True)] = Field(title="代理权限或监护关系")
+    principal_capacity: str | None = Field(default=None, title="被代理人情况")  # guardian: minor | incapacitated
+
+    _plausible_id = field_validator("id_number")(plausible_id)
+
+
+class CoApplicantIn(Inputs):
+    """Another applicant of a joint application (共同申请人); the contact is the first applicant's."""
+
+    kind: Annotated[str, one_of(APPLICANT_KINDS, "共同申请人类型")] = Field(title="共同申请人类型")
+    subtype: str | None = Field(default=None, title="组织类别")
+    name: Annotated[str, text("共同申请人姓名或名称", 200, required=True)] = Field(title="共同申请人姓名或名称")
+    id_type: Annotated[str, one_of(ID_TYPES, "共同申请人证件类型")] = Field(title="共同申请人证件类型")
+    id_number: Annotated[str, text("共同申请人证件号码", 64, required=True)] = Field(title="共同申请人证件号码")
+
+    _plausible_id = field_validator("id_number")(plausible_id)
 
 
 class RegisterIn(Inputs):
     applicant: ApplicantIn = Field(title="申请人")
+    representative: RepresentativeIn | None = Field(default=None, title="代理人")
+    co_applicants: list[CoApplicantIn] = Field(default_factory=list, max_length=MAX_CO_APPLICANTS, title="共同申请人")
+    request_kind: Annotated[str, one_of(REQUEST_KINDS, "申请类型")] = Field(default="disclosure", title="申请类型")
+    evidence: Annotated[str, text("证明材料", 4000)] = Field(default="", title="证明记录不准确的证据")
     channel: str = Field(title="收件渠道")
     channel_facts: dict[str, str | date] = Field(title="收件情况")
     request_text: Annotated[str, text("所需信息的描述", 20000, required=True)] = Field(title="所需信息的描述")
@@ -83,11 +122,71 @@ def check_applicant(a: ApplicantIn) -> None:
         raise InputError("须提供至少一种联系方式（电话、电子邮箱或通信地址）", field="applicant.phone")
 
 
-def details_as_given(application_id: int | None, data: ApplicantIn) -> ApplicantDetails:
-    """The applicant's name, kind and contact as given on this application (kept with it for good)."""
+def check_registration(data: RegisterIn, today: date | None = None) -> None:
+    """The applicant, the representative, the joint applicants and an art 41 request's evidence."""
+    check_applicant(data.applicant)
+    rep = data.representative
+    if rep is not None:
+        if rep.kind == "guardian":
+            if data.applicant.kind != "natural":
+                raise InputError("法定代理人只能代理自然人（未成年人或者无完全民事行为能力的成年人）",
+                                 field="representative.kind")
+            if rep.principal_capacity not in PRINCIPAL_CAPACITIES:
+                raise InputError("法定代理人代为申请的，须注明被代理人是：" + "、".join(
+                    f"{v}（{k}）" for k, v in PRINCIPAL_CAPACITIES.items()), field="representative.principal_capacity")
+            if rep.principal_capacity == "minor" and adult_by_id(data.applicant, today or local_today()):
+                raise InputError("按申请人的居民身份证号码，申请人已年满十八周岁，不是未成年人（民法典第十七条）；"
+                                 "成年人无完全民事行为能力的，被代理人情况选“incapacitated”", field="representative.principal_capacity")
+        elif rep.principal_capacity:
+            raise InputError("委托代理人不填写被代理人情况（仅法定代理人填写）", field="representative.principal_capacity")
+        if (rep.id_type, normalised_id_number(rep.id_number)) == (data.applicant.id_type,
+                                                                   normalised_id_number(data.applicant.id_number)):
+            raise InputError("代理人不能是申请人本人", field="representative.id_number")
+    seen = {(data.applicant.id_type, normalised_id_number(data.applicant.id_number))}
+    for i, co in enumerate(data.co_applicants):
+        if co.kind == "legal" and co.subtype not in LEGAL_SUBTYPES:
+            raise InputError(f"法人或其他组织须注明类别：{'、'.join(LEGAL_SUBTYPES.values())}",
+                             field=f"co_applicants.{i}.subtype")
+        if co.kind != "legal" and co.subtype:
+            raise InputError("自然人不填写组织类别", field=f"co_applicants.{i}.subtype")
+        key = (co.id_type, normalised_id_number(co.id_number))
+        if key in seen:
+            raise InputError(f"共同申请人“{co.name}”的证件与其他申请人重复", field=f"co_applicants.{i}.id_number")
+        seen.add(key)
+    if data.request_kind == "correction" and not data.evidence.strip():
+        raise InputError("要求更正与本人相关的政府信息，须说明证明该信息记录不准确的证据（条例第四十一条）",
+                         field="evidence")
+    if data.request_kind != "correction" and data.evidence.strip():
+        raise InputError("只有更正申请（条例第四十一条）填写证明材料", field="evidence")
+
+
+def adult_by_id(a: ApplicantIn, today: date) -> bool:
+    """Whether a resident identity number's birth date makes its holder 18 or older today."""
+    if a.id_type != "resident_id" or len(a.id_number) != 18:
+        return False
+    born = date(int(a.id_number[6:10]), int(a.id_number[10:12]), int(a.id_number[12:14]))
+    return (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= 18
+
+
+def representative_record(rep: RepresentativeIn | None) -> dict | None:
+    """As stored with the application (the identity number normalised; masked in every answer)."""
+    if rep is None:
+        return None
+    return {**rep.model_dump(), "id_number": normalised_id_number(rep.id_number)}
+
+
+def details_as_given(application_id: int | None, data: ApplicantIn, registration: RegisterIn | None = None
+                     ) -> ApplicantDetails:
+    """The applicant's name, kind and contact as given on this application (kept with it for good), with
+    the representative and the joint applicants named on it."""
+    extra = {}
+    if registration is not None:
+        extra = {"representative": representative_record(registration.representative),
+                 "co_applicants": [{**co.model_dump(), "id_number": normalised_id_number(co.id_number)}
+                                   for co in registration.co_applicants]}
     return ApplicantDetails(application_id=application_id,
                             **data.model_dump(include={"kind", "subtype", "name", "phone", "email", "address",
-                                                       "postcode"}))
+                                                       "postcode"}), **extra)
 
 
 # -- review ------------------------------------------------------------------------------------------
@@ -146,7 +245,7 @@ def split(case: Case, data: SplitIn, act: Act) -> Change:
             agency_id=app.agency_id, applicant_id=app.applicant_id, parent_id=app.id, channel=app.channel,
             channel_facts=dict(app.channel_facts), received_date=app.received_date, request_text=text,
             purpose=app.purpose, form_wanted=app.form_wanted, delivery_wanted=app.delivery_wanted,
-            status="reviewing", registered_by_id=act.actor.user_id, handling_clerk_id=app.handling_clerk_id,
+            request_kind=app.request_kind, evidence=app.evidence, status="reviewing", registered_by_id=act.actor.user_id, handling_clerk_id=app.handling_clerk_id,
             **correction_record(app),
         )
         siblings.append(change.spawn(sib, {"split_from": app.number, "request_text": text}))

@@ -6,6 +6,7 @@ import pytest
 PUBLIC, USER, CASE, ADMIN, REPORT = "public", "user", "case", "admin", "report"
 PLATFORM, AUDIT = "platform", "audit"  # the platform administrator only; legal staff and the platform admin
 FREEZE = "freeze"  # the agency's legal staff or its administrator (freezing a published report year)
+PROACTIVE, PROACTIVE_DECIDE = "proactive", "proactive_decide"  # art 44: clerks, heads, legal read; heads decide
 QUERIES = {  # query strings for routes that need them (the DEMO agency's own report)
     "/api/v1/reports/annual": "?agency=DEMO&year=2026",
     "/api/v1/reports/annual/cell": "?agency=DEMO&year=2026&row=1&column=total",
@@ -59,6 +60,8 @@ ACCESS = {
     ("POST", "/api/v1/admin/users/{user_id}/deactivate"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/activate"): ADMIN,
     ("GET", "/api/v1/admin/audit"): AUDIT,
+    ("GET", "/api/v1/agencies/{agency_id}/proactive-candidates"): PROACTIVE,
+    ("POST", "/api/v1/agencies/{agency_id}/proactive-candidates/{key}/decision"): PROACTIVE_DECIDE,
 }
 ROLES = ["clerk", "head", "secrecy", "legal", "supervisor", "admin", "other_clerk", "other_head", "other_admin",
          "platform", None]
@@ -91,7 +94,7 @@ def case(api):
     detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
     return {"app_id": app["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
             "event": "legal_review", "year": 2026, "alert_id": _alert(api, app["id"]), "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
-            "grant_id": 1}
+            "grant_id": 1, "key": app["id"]}
 
 
 BODIES = {  # valid bodies, so that authorisation — not validation — decides the answer
@@ -100,6 +103,7 @@ BODIES = {  # valid bodies, so that authorisation — not validation — decides
     "/api/v1/letters/{letter_id}/void": {"reason": "测试"},
     "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
     "/api/v1/reports/annual/freeze": {"agency": "DEMO", "year": 2025},
+    "/api/v1/agencies/{agency_id}/proactive-candidates/{key}/decision": {"decision": "decline", "reasons": "测试"},
 }
 
 
@@ -156,6 +160,10 @@ def test_matrix(api, case, who):
             assert (r.status_code != 403) == (who in ("legal", "platform")), where
         elif access == FREEZE:
             assert (r.status_code != 403) == (who in ("legal", "admin")), where
+        elif access in (PROACTIVE, PROACTIVE_DECIDE):  # "admin" is head2, a head of the agency too
+            allowed = {"clerk", "head", "legal", "admin"} if access == PROACTIVE else {"head", "admin"}
+            assert (r.status_code not in (403, 404)) == (who in allowed) or \
+                (access == PROACTIVE_DECIDE and who in allowed and "候选事项" in r.text), where
 
 
 def test_case_events_enforce_roles(api, case):
