@@ -151,7 +151,7 @@ def test_clerk_head_supervisor_legal_and_isolation(server, browser, tmp_path):
     act(page, "征求意见", {"select[name=kind]": "third_party", "input[name=party]": "某运输有限公司",
                         "input[name=party_received_on]": "2026-03-10"})
     assert "已暂停" in page.content()
-    act(page, "登记征求意见答复", {"input[name=consultation_id]": "1", "select[name=result]": "consent",
+    act(page, "登记征求意见答复", {"select[name=consultation_id]": "1", "select[name=result]": "consent",
                                "input[name=received_on]": "2026-03-10"})
     act(page, "作出答复决定", {"select[name=outcome]": "not_exist", "textarea[name=d_search_places]": "档案室、审批系统",
                           "textarea[name=d_keywords]": "行政许可 统计", "textarea[name=d_searched_by]": "李四",
