@@ -20,7 +20,7 @@ from calendars import CalendarRegistry
 from .actors import Actor
 from .app_clock import ClockView, answer_clock
 from .errors import InputError
-from .models import (Agency, ApplicantDetails, Application, Consultation, Event, FeeAssessment, Letter,
+from .models import (Agency, ApplicantDetails, Application, Consultation, Document, Event, FeeAssessment, Letter,
                      ReviewCase, ServiceRecord)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,7 +33,7 @@ def local_today() -> date:
 
 # The kinds of records that hang off an application, by the model they are kept in.
 RELATED = {"consultations": Consultation, "fees": FeeAssessment, "letters": Letter,
-           "service_records": ServiceRecord, "review_cases": ReviewCase}
+           "service_records": ServiceRecord, "review_cases": ReviewCase, "documents": Document}
 
 
 class CaseHistory(Protocol):
@@ -145,6 +145,12 @@ class Case:
 
     def review_cases(self) -> list[ReviewCase]:
         return list(self.load("review_cases"))
+
+    def documents(self) -> list[Document]:
+        return list(self.load("documents"))
+
+    def document(self, document_id: int) -> Document | None:
+        return next((d for d in self.load("documents") if d.id == document_id), None)
 
     def letter(self, letter_id: int) -> Letter | None:
         return next((x for x in self.load("letters") if x.id == letter_id), None)
