@@ -97,3 +97,13 @@ def replaceable(session: Session, actor: Actor, application_id: int, document_id
         raise NotFound(f"本申请没有编号为 {document_id} 的文件")
     may_handle(doc.kind, pick_role(actor, agency, DOCUMENT_ROLES, "替换文件"))
     return doc, agency
+
+
+def kinds_to_add(session: Session, actor: Actor, application_id: int) -> list[tuple[str, str]]:
+    """The kinds this user may add to the case (none when the user may add no document)."""
+    _, agency = get_visible(session, actor, application_id)
+    try:
+        role = pick_role(actor, agency, DOCUMENT_ROLES, "添加文件")
+    except Forbidden:
+        return []
+    return [(k.key, k.label) for k in KINDS.values() if may_see(k.key, {role})]
