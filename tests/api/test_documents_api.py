@@ -299,3 +299,58 @@ def test_service_is_recorded_with_a_service_proof_document(api):
     assert r.status_code == 200, r.text
     records = api.get("clerk", f"/api/v1/applications/{app_id}").json()["service_records"]
     assert records[-1]["proof_document_id"] == proof["id"]
+
+
+def _web(api, who):
+    from api.web.session import csrf_for
+
+    api.client.cookies.set("ogi_session", api.tokens[who])
+    return csrf_for(api.tokens[who])
+
+
+def test_the_workbench_upload_form_stores_the_file_and_refuses_with_the_reason(api):
+    app = api.register()
+    csrf = _web(api, "clerk")
+    page = api.client.get(f"/applications/{app['id']}")
+    assert 'enctype="multipart/form-data"' in page.text and 'value="identity_proof"' in page.text
+    r = api.client.post(f"/applications/{app['id']}/documents", data={"csrf": csrf, "kind": "application"},
+                        files={"file": ("申请表.pdf", b.scanned_pdf())}, follow_redirects=False)
+    assert r.status_code == 303 and "bad=" not in r.headers["location"] and r.headers["location"].endswith("#documents")
+    before = blobs()
+    r = api.client.post(f"/applications/{app['id']}/documents", data={"csrf": csrf, "kind": "application"},
+                        files={"file": ("加密.pdf", b.encrypted_pdf())}, follow_redirects=False)
+    assert r.status_code == 303 and "bad=" in r.headers["location"]
+    assert "PDF 文件已加密" in api.client.get(r.headers["location"]).text
+    assert blobs() == before
+    r = api.client.post(f"/applications/{app['id']}/documents", data={"csrf": "stale", "kind": "application"},
+                        files={"file": ("x.pdf", b.scanned_pdf())}, follow_redirects=False)
+    assert r.status_code == 403
+    assert [d["filename"] for d in documents(api, "clerk", app["id"])] == ["申请表.pdf"]
+
+
+def test_the_workbench_refuses_another_agencys_user_and_hides_the_upload_from_reviewers(api):
+    app = api.register()
+    csrf = _web(api, "other_clerk")
+    r = api.client.post(f"/applications/{app['id']}/documents", data={"csrf": csrf, "kind": "application"},
+                        files={"file": ("x.pdf", b.scanned_pdf())}, follow_redirects=False)
+    assert r.status_code == 303 and "bad=" in r.headers["location"] and rows() == 0
+    _web(api, "secrecy")
+    page = api.client.get(f"/applications/{app['id']}")
+    assert page.status_code == 200 and "form class=\"upload\"" not in page.text
+
+
+def test_the_service_form_prints_one_page_per_issued_letter(api):
+    """送达回证: a printable A4 form for each issued letter, to be signed and uploaded as a 送达凭证."""
+    app_id, _ = _with_decision(api)
+    api.event("secrecy", app_id, "pass_secrecy_review")
+    api.event("legal", app_id, "legal_review", {"approve": True})
+    detail = api.event("head", app_id, "sign_off").json()
+    reply = next(x for x in detail["letters"] if x["status"] == "issued")
+    _web(api, "clerk")
+    page = api.client.get(f"/applications/{app_id}/service-form?letter_id={reply['id']}")
+    assert page.status_code == 200
+    assert "送达回证" in page.text and "size: A4" in page.text and reply["number"] in page.text
+    assert "受送达人" in page.text and "签名或盖章" in page.text
+    assert f'href="/applications/{app_id}/service-form"' in api.client.get(f"/applications/{app_id}").text
+    _web(api, "other_clerk")
+    assert api.client.get(f"/applications/{app_id}/service-form").status_code == 404
