@@ -45,7 +45,11 @@ class Upload:
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            _upload_only, serialization=core_schema.plain_serializer_function_ser_schema(lambda u: asdict(u.received)))
+            _upload_only, serialization=core_schema.plain_serializer_function_ser_schema(lambda u: u.as_recorded()))
+
+    def as_recorded(self) -> dict:
+        """What the audit trail keeps of it (read by every role of the case: no identity proof's file name)."""
+        return without_pii_name(asdict(self.received), self.received.kind)
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict:
@@ -109,8 +113,19 @@ def document_of(case: Case, document_id: int) -> Document:
 
 
 def note(doc: Document | Received, doc_id: Any) -> dict:
-    return {"id": doc_id, "kind": doc.kind, "filename": doc.filename, "sha256": doc.sha256, "size": doc.size,
-            "media_type": doc.media_type}
+    return without_pii_name({"id": doc_id, "kind": doc.kind, "filename": doc.filename, "sha256": doc.sha256,
+                             "size": doc.size, "media_type": doc.media_type}, doc.kind)
+
+
+def shown(kind_key: str, filename: str) -> str:
+    kind = KINDS[kind_key]
+    return kind.label if kind.pii else f"{kind.label}“{filename}”"
+
+
+def without_pii_name(record: dict, kind_key: str) -> dict:
+    """An identity proof's file name often is the applicant's name: kept on the row (shown to the roles
+    that may see the kind), not in the audit trail every role of the case reads."""
+    return {k: v for k, v in record.items() if k != "filename"} if KINDS[kind_key].pii else record
 
 
 @declare("add_document", "添加文件", roles=DOCUMENT_ROLES, inputs=AddDocumentIn, record_only=True, listed=False,
@@ -118,7 +133,7 @@ def note(doc: Document | Received, doc_id: Any) -> dict:
 def add_document(case: Case, data: AddDocumentIn, act: Act) -> Change:
     received = data.upload.received
     may_handle(received.kind, act.role)
-    change = Change()
+    change = Change(reason=shown(received.kind, received.filename))  # the timeline's words
     new_id = change.add(new_row(case, act, received))
     change.note("document", note(received, new_id))
     return change

@@ -354,3 +354,12 @@ def test_the_service_form_prints_one_page_per_issued_letter(api):
     assert f'href="/applications/{app_id}/service-form"' in api.client.get(f"/applications/{app_id}").text
     _web(api, "other_clerk")
     assert api.client.get(f"/applications/{app_id}/service-form").status_code == 404
+
+
+def test_the_audit_trail_does_not_name_an_identity_proofs_file(api):
+    """Every role of the case reads the audit trail; the identity proof's name stays on its row."""
+    app = api.register()
+    upload(api, "clerk", app["id"], b.image_bytes("JPEG"), "identity_proof", "张三身份证.jpg")
+    detail = api.get("secrecy", f"/api/v1/applications/{app['id']}")
+    assert detail.status_code == 200 and "张三身份证" not in detail.text
+    assert "张三身份证.jpg" in api.get("clerk", f"/api/v1/applications/{app['id']}/documents").text
