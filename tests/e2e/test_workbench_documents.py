@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.documents import builders as b
 
-from .test_workbench import CSP_VIOLATIONS, act, browser, login, server  # noqa: F401  (fixtures)
+from .test_workbench import CSP_VIOLATIONS, Shots, act, browser, login, server  # noqa: F401  (fixtures)
 
 
 def test_upload_on_the_case_page_and_the_secrecy_reviewer_sees_the_picked_document(server, browser, tmp_path):
@@ -50,11 +50,13 @@ def test_upload_on_the_case_page_and_the_secrecy_reviewer_sees_the_picked_docume
         panel.locator("button[type=submit]").click()
     assert page.locator(".flash.bad").count() == 0, page.locator(".flash.bad").inner_text()
     assert "保密审查中" in page.locator("h1").inner_text()
+    Shots().take(page, "application-documents")
 
     reviewer = login(browser, base, "secrecy")
     reviewer.goto(f"{base}/applications/{app_id}")
     review = reviewer.locator("section.secrecy-documents")
     assert "统计表.pdf" in review.inner_text() and "SHA-256" in review.inner_text()
+    Shots().take(reviewer, "secrecy-review-documents")
     with reviewer.expect_download() as download:
         review.locator("a", has_text="统计表.pdf").click()
     assert download.value.path().read_bytes() == table.read_bytes()
