@@ -4,6 +4,7 @@ values in the access logs (searches carry applicants' names, phone and ID number
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -15,14 +16,19 @@ from .security_headers import security_headers
 
 log = logging.getLogger("ogi.access")
 MAX_BODY_BYTES = 2 * 1024 * 1024
+# File uploads (the case file): the agency's own limit is checked while the file is stored
+# (engine/documents/intake.py); here only the largest limit an agency may set, plus the form around it.
+UPLOAD_PATH = re.compile(r"^(/api/v1)?/applications/\d+/documents(/\d+/replace)?$")
+MAX_UPLOAD_BYTES = 2049 * 1024 * 1024
 
 
 class RequestContext:
     """Pure ASGI middleware: assigns ``request.state.request_id``, refuses oversize bodies, logs."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, max_upload: int = MAX_UPLOAD_BYTES) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_upload = max_upload
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,9 +40,10 @@ class RequestContext:
         started = time.perf_counter()
         status_holder = {"status": 500}
 
+        limit = self.max_upload if UPLOAD_PATH.match(scope.get("path", "")) else self.max_body
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            await _too_large(scope, send, rid)
+        if declared and declared.isdigit() and int(declared) > limit:
+            await _too_large(scope, send, rid, limit)
             return
         received = 0
 
@@ -45,7 +52,7 @@ class RequestContext:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -61,7 +68,7 @@ class RequestContext:
         try:
             await self.app(scope, limited_receive, send_with_id)
         except _BodyTooLarge:
-            await _too_large(scope, send, rid)
+            await _too_large(scope, send, rid, limit)
             status_holder["status"] = 413
         finally:
             log.info(
@@ -100,12 +107,12 @@ class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(scope: Scope, send: Send, rid: str) -> None:
+async def _too_large(scope: Scope, send: Send, rid: str, limit: int = MAX_BODY_BYTES) -> None:
     import json
 
     body = json.dumps(
         {"type": "about:blank", "title": "请求体过大", "status": 413,
-         "detail": f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MB 上限", "instance": scope["path"], "request_id": rid},
+         "detail": f"请求体超过 {limit // 1024 // 1024} MB 上限", "instance": scope["path"], "request_id": rid},
         ensure_ascii=False,
     ).encode()
     await send({"type": "http.response.start", "status": 413,

@@ -145,7 +145,7 @@ def apply_change(session: Session, case: Case, act: Act, change: Change, letters
     for application, inputs in change.spawned:  # before the application's own fields change (flushes)
         spawn_application(session, case, act, application, inputs, letters)
     for key, value in change.app.items():
-        setattr(case.app, key, value)
+        setattr(case.app, key, resolved(value))  # a new record's id (a replaced document the decision names)
     for draft in change.letters:
         letter = draft_letter(session, case, act, draft)
         change.notes.setdefault("letters_drafted", []).append({"id": letter.id, "type": draft.type})

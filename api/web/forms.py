@@ -46,7 +46,8 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
         outcome = form.get("outcome", "")
         wanted = {d.key for d in OUTCOMES[outcome].details} if outcome in OUTCOMES else set()
         return {"outcome": outcome, "details": _details_from_form(form, wanted),
-                "confirm": form.get("confirm") in ("on", "true", "1")}
+                "confirm": form.get("confirm") in ("on", "true", "1"),
+                "documents": [int(x) for x in (form.get("documents") or "").split(",") if x.strip().isdigit()]}
     if event == "edit_letter":
         out = {"letter_id": int(v) if (v := form.get("letter_id", "").strip()).isdigit() else v}
         if (summary := (form.get("request_summary") or "").strip()):
@@ -64,7 +65,7 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
         value = str(raw).strip()
         if kind == "lines":
             out[name] = [x.strip() for x in value.splitlines() if x.strip()]
-        elif kind in ("number", "letter", "consultation"):
+        elif kind in ("number", "letter", "consultation", "service_proof"):
             out[name] = int(value) if value.isdigit() else value
         elif name == "approve":
             out[name] = value == "true"

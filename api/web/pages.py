@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import func, select
 
-from engine import auth, queries, workflow
+from engine import auth, case_file, queries, workflow
 from engine.calendar_registry import get_registry
 from engine.db import new_session
 from engine.errors import DomainError, NotFound, Unconfirmed
@@ -330,7 +330,8 @@ def application_page(request: Request, app_id: int) -> Response:
         findings = _draft_findings(s, app_id)
         errors = {"event": request.query_params.get("event"), "message": request.query_params.get("bad")}
         return render(request, "application.html", p, a=detail, actions=actions, fields=EVENT_FIELDS, errors=errors,
-                      values={}, findings=findings)
+                      values={}, findings=findings, docs=case_file.list_documents(s, p.actor, app_id),
+                      upload_kinds=case_file.kinds_to_add(s, p.actor, app_id))
 
 
 def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:
@@ -365,7 +366,8 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
                 return refused
             version = form.get("version")
             try:
-                inputs = inputs_from_form(event, {k: str(v) for k, v in form.items()})
+                # a field given several times (the documents a decision picks) arrives comma-separated
+                inputs = inputs_from_form(event, {k: ",".join(str(v) for v in form.getlist(k)) for k in form})
                 workflow.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
                               today=local_today(), registry=get_registry(), letters=letter_desk())
             except DomainError as exc:
@@ -405,6 +407,70 @@ async def letter_op(request: Request, letter_id: int, op: str) -> Response:
             return with_msg(f"/applications/{letter.application_id}", f"已{EVENTS[event]}")
 
     return await run_in_threadpool(work)
+
+
+# -- the case file (电子案卷) -------------------------------------------------------------------------------
+
+
+@router.post("/applications/{app_id}/documents")
+async def upload_document(request: Request, app_id: int) -> Response:
+    """The upload form: checked and stored like the API's upload, then recorded by its event."""
+    return await _document_form(request, app_id, None)
+
+
+@router.post("/applications/{app_id}/documents/{doc_id}/replace")
+async def replace_document(request: Request, app_id: int, doc_id: int) -> Response:
+    return await _document_form(request, app_id, doc_id)
+
+
+async def _document_form(request: Request, app_id: int, doc_id: int | None) -> Response:
+    from api.routers.documents import upload_and_fire
+
+    form = await request.form()
+
+    def work():
+        with new_session() as s:
+            p, refused = guarded(request, form, s)
+        if refused:
+            return refused
+        file = form.get("file")
+        event = "add_document" if doc_id is None else "replace_document"
+        try:
+            if not hasattr(file, "read") or not getattr(file, "filename", ""):
+                from engine.errors import InputError
+
+                raise InputError("请选择要上传的文件", field="file")
+            doc = upload_and_fire(p, app_id, event, file, str(form.get("kind", "")), local_today(), get_registry(),
+                                  document_id=doc_id, reason=str(form.get("reason", "")))
+        except DomainError as exc:
+            return at_documents(with_msg(f"/applications/{app_id}", f"{EVENTS[event]}未完成：{exc.message}", bad=True))
+        return at_documents(with_msg(f"/applications/{app_id}", f"已{EVENTS[event]}：{doc['filename']}"))
+
+    return await run_in_threadpool(work)
+
+
+def at_documents(response: Response) -> Response:
+    response.headers["location"] += "#documents"
+    return response
+
+
+@router.get("/applications/{app_id}/service-form")
+def service_form(request: Request, app_id: int, letter_id: int | None = None) -> Response:
+    """送达回证: the printable form (A4) for a letter served in person or by post, to be signed by the
+    recipient and uploaded back as a 送达凭证."""
+    with new_session() as s:
+        p = principal(request, s)
+        if p is None:
+            return login_redirect(request)
+        try:
+            detail = queries.application_detail(s, p.actor, app_id, get_registry(), local_today())
+        except DomainError as exc:
+            return render(request, "error.html", p, status=exc.status, message=exc.message)
+        issued = [x for x in detail["letters"] if x["status"] == "issued"]
+        letters = [x for x in issued if x["id"] == letter_id] if letter_id else issued
+        if not letters:
+            return render(request, "error.html", p, status=404, message="本申请没有可送达的已印发文书")
+        return render(request, "service_form.html", p, a=detail, letters=letters)
 
 
 # -- approvals, reports, admin ----------------------------------------------------------------------------

@@ -18,6 +18,13 @@ from pathlib import Path
 from ..errors import InputError
 
 
+class UnsupportedFileType(InputError):
+    """A type the agency does not take, or none recognised (HTTP 415)."""
+
+    status = 415
+    title = "文件类型不受理"
+
+
 @dataclass(frozen=True)
 class FileType:
     key: str
@@ -132,14 +139,16 @@ def accept(source: Path | bytes, allowed: list[str] | tuple[str, ...] = DEFAULT_
     """Refuse what an agency does not take (with the reason in Chinese); otherwise what the file is."""
     size = source.stat().st_size if isinstance(source, Path) else len(source)
     if size > max_bytes:
-        raise InputError(f"文件超过大小上限 {max_bytes // (1024 * 1024)} MB", field="file")
+        from .storage import too_large
+
+        raise too_large(max_bytes)
     if size == 0:
         raise InputError("文件为空", field="file")
     found = detect(source)
     names = "、".join(TYPES[k].label for k in allowed)
     if found is None:
-        raise InputError(f"无法识别文件类型（按文件内容判断，与文件名无关）；允许的类型：{names}", field="file")
+        raise UnsupportedFileType(f"无法识别文件类型（按文件内容判断，与文件名无关）；允许的类型：{names}", field="file")
     if found.key not in allowed:
-        raise InputError(f"本机关不接受{found.label}文件；允许的类型：{names}", field="file")
+        raise UnsupportedFileType(f"本机关不接受{found.label}文件；允许的类型：{names}", field="file")
     pages = inspect_pdf(source) if found.key == "pdf" else None
     return FileInfo(found, size, pages)

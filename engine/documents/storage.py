@@ -40,6 +40,13 @@ class BlobMissing(BlobIntegrityError):
     pass
 
 
+class FileTooLarge(InputError):
+    """Over the agency's size limit (HTTP 413)."""
+
+    status = 413
+    title = "文件过大"
+
+
 class StorageUnavailable(DomainError):
     """The object store cannot be reached or refused the request; nothing was stored."""
 
@@ -71,7 +78,7 @@ def missing(sha256: str) -> BlobMissing:
 
 
 def too_large(limit: int) -> InputError:
-    return InputError(f"文件超过大小上限 {limit // (1024 * 1024)} MB", field="file")
+    return FileTooLarge(f"文件超过大小上限 {limit // (1024 * 1024)} MB", field="file")
 
 
 @contextmanager

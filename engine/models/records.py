@@ -106,6 +106,7 @@ class ServiceRecord(SQLModel, table=True):
     dispatched_on: Optional[date] = None  # sent (交邮、发出): day 0 of the periods where the agency's rule says so
     tracking_number: str = Field(default="", max_length=100)
     proof: str = Field(default="", max_length=300)  # file reference or description
+    proof_document_id: Optional[int] = Field(default=None, foreign_key="documents.id")  # a 送达凭证 of the case file
     failed: bool = False
     # remedy periods, when the served letter decides the application (engine/remedy_periods.py)
     review_by: Optional[date] = None

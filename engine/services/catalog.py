@@ -5,11 +5,11 @@ read from."""
 from __future__ import annotations
 
 from ..eventdef import EventDef, declared
-from . import (closing, consultation, correction, decision, extension, fees, intake, late_exceptions,
+from . import (closing, consultation, correction, decision, documents, extension, fees, intake, late_exceptions,
                letter_records, reasons, redaction, review_cases)
 
 _MODULES = (intake, correction, reasons, consultation, fees, late_exceptions, extension, decision, closing,
-            letter_records, review_cases, redaction)
+            letter_records, review_cases, documents, redaction)
 
 # Written outside ``fire``: the calendar recomputation's audit event (engine.calendar_change).
 RECOMPUTE_DEADLINE = declared("recompute_deadline", "重新计算期限", roles={"system"}, record_only=True, listed=False)

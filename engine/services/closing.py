@@ -24,7 +24,8 @@ class ServiceIn(Inputs):
     served_on: date = Field(title="送达日期")
     dispatched_on: date | None = Field(default=None, title="发出日期（交邮、发送之日）")
     tracking_number: str = Field(default="", max_length=100, title="邮件号/回执号")
-    proof: str = Field(default="", max_length=300, title="送达凭证")
+    proof: str = Field(default="", max_length=300, title="送达凭证说明")
+    proof_document_id: int | None = Field(default=None, title="送达凭证文件")
     failed: bool = Field(default=False, title="送达不成功")
 
 
@@ -38,7 +39,7 @@ def has_issued_letter(case: Case, act: Act) -> None:
          inputs=ServiceIn, guards=[has_issued_letter],
          form=[FormField("letter_id", "letter"), FormField("method", "select", tuple(METHODS.items())),
                FormField("served_on", "date"), FormField("dispatched_on", "date"), FormField("tracking_number"),
-               FormField("proof"),
+               FormField("proof"), FormField("proof_document_id", "service_proof"),
                FormField("failed", "checkbox")],
          example={"letter_id": 1, "method": "email", "served_on": "2026-11-25", "proof": "邮件回执"})
 def record_service(case: Case, data: ServiceIn, act: Act) -> Change:
@@ -54,12 +55,14 @@ def record_service(case: Case, data: ServiceIn, act: Act) -> Change:
         act.check_date(data.dispatched_on, "发出日期", not_before=letter.issued_on, not_before_what="印发日期")
         if data.dispatched_on > data.served_on:
             raise InputError("发出日期不能晚于送达日期", field="dispatched_on")
-    if data.failed and not data.proof:
+    if data.failed and not (data.proof or data.proof_document_id):
         raise InputError("送达不成功的，须记录证明（如退件单号、说明）", field="proof")
+    proof_document(case, data.proof_document_id)
     change = Change(effective_date=data.served_on)
     rec = ServiceRecord(application_id=case.app.id, letter_id=letter.id, method=data.method, served_on=data.served_on,
                         dispatched_on=data.dispatched_on, tracking_number=data.tracking_number, proof=data.proof,
-                        failed=data.failed, recorded_by_id=act.actor.user_id)
+                        failed=data.failed, proof_document_id=data.proof_document_id,
+                        recorded_by_id=act.actor.user_id)
     if not data.failed and letter.type in DECIDING_LETTERS:
         remedy = remedy_deadlines(act.registry, case.agency.region, data.served_on)
         rec.review_by, rec.sue_by, rec.remedy_provisional = remedy.review_by, remedy.sue_by, remedy.provisional
@@ -86,6 +89,18 @@ def period_start(case: Case, data: ServiceIn) -> date | None:
     if data.failed:
         return None
     return data.dispatched_on if case.opts.periods_from == "dispatch" else data.served_on
+def proof_document(case: Case, document_id: int | None) -> None:
+    """The proof of service, when given as a file: an active 送达凭证 of this case (EMS receipt scan,
+    signed 送达回证, the portal's download record)."""
+    if document_id is None:
+        return
+    doc = case.document(document_id)
+    if doc is None:
+        raise InputError(f"本申请没有编号为 {document_id} 的文件", field="proof_document_id")
+    if doc.kind != "service_proof":
+        raise InputError(f"文件“{doc.filename}”不是送达凭证类文件", field="proof_document_id")
+    if doc.status != "active":
+        raise InputError(f"文件“{doc.filename}”已被替换或撤回", field="proof_document_id")
 
 
 def ready_to_archive(case: Case, act: Act) -> None:

@@ -14,6 +14,7 @@ from ..models import Letter
 from ..outcomes import OUTCOMES, validate_details
 from ..signals import REPEAT_THRESHOLD, text_similarity
 from ..third_party import NOTICE, notices_for, objections, overridden, untold, withheld_as_objected
+from .documents import pick_for_decision, reviewed_documents
 from .duties import refuse_own_draft, reply_changed, require_legal_approval, send_back_advice
 
 DECIDING_STATES = ("reviewing", "handling", "reply_drafting")
@@ -24,6 +25,7 @@ class DecideIn(Inputs):
     outcome: str = Field(title="答复类型")
     details: dict[str, Any] = Field(default_factory=dict, title="答复内容")
     confirm: bool = Field(default=False, title="确认检索日期无误")  # a 检索日期 after today (validate_details)
+    documents: list[int] = Field(default_factory=list, max_length=200, title="拟公开的文件")
 
 
 def void_drafts(case: Case, change: Change, act: Act, type_: str = "reply") -> None:
@@ -40,6 +42,7 @@ def void_drafts(case: Case, change: Change, act: Act, type_: str = "reply") -> N
                 move(DECIDING_STATES, "reply_drafting")],
          roles={"clerk"}, inputs=DecideIn, advice=send_back_advice,
          form=[FormField("outcome", "select", OUTCOME_CHOICES), FormField("details", "details"),
+               FormField("documents", "documents"),
                FormField("confirm", "checkbox", label="检索日期晚于今天时，确认日期无误")],
          example={"outcome": "not_exist", "details": {"search_places": "档案室、OA系统", "keywords": "统计 2025",
                                                       "searched_by": "李明", "searched_on": "2026-11-20"}})
@@ -47,7 +50,15 @@ def decide(case: Case, data: DecideIn, act: Act) -> Change:
     """From reply_drafting too: the clerk changes the decision (the reviews seen so far no longer apply)."""
     if data.outcome == "excessive":
         raise Refused("“无正当理由大量反复申请”须先要求申请人说明理由，由负责人认定（条例第三十五条）")
-    details = validate_details(data.outcome, data.details, today=act.today, confirm=data.confirm)
+    details = dict(data.details)
+    picked = pick_for_decision(case, data.outcome, data.documents)
+    if picked:  # the reply's attachment list names the picked documents (the secrecy review passes them)
+        if details.get("attachments"):
+            raise InputError("已选择拟公开的文件时，附件清单由所选文件生成，不能另行填写", field="details.attachments")
+        details["attachments"] = [d.filename for d in picked]
+    details = validate_details(data.outcome, details, today=act.today, confirm=data.confirm)
+    if picked:
+        details["documents"] = [d.id for d in picked]
     app = case.app
     refuse_other_kind(app, data.outcome)
     over = over_objections(case, data.outcome, details)
@@ -144,7 +155,7 @@ def not_the_decider(case: Case, act: Act) -> None:
          roles={"secrecy_reviewer"}, inputs=ReviewNotesIn, guards=[not_the_decider],
          form=[FormField("notes", "textarea")], example={"notes": "不涉密"})
 def pass_secrecy_review(case: Case, data: ReviewNotesIn, act: Act) -> Change:
-    return Change(reason=data.notes)
+    return Change(reason=data.notes).note("documents", reviewed_documents(case))
 
 
 class FailReviewIn(Inputs):
@@ -156,6 +167,7 @@ class FailReviewIn(Inputs):
          form=[FormField("reasons", "textarea")])
 def fail_secrecy_review(case: Case, data: FailReviewIn, act: Act) -> Change:
     change = Change(reason=data.reasons).set_app(outcome=None, outcome_details={}, withhold_ground=None)
+    change.note("documents", reviewed_documents(case))
     void_drafts(case, change, act)
     void_drafts(case, change, act, NOTICE)  # the decision it announced is gone
     return change

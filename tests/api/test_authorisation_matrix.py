@@ -58,6 +58,10 @@ ACCESS = {
     ("DELETE", "/api/v1/admin/users/{user_id}/roles/{grant_id}"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/password"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/deactivate"): ADMIN,
+    ("POST", "/api/v1/applications/{app_id}/documents"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/documents"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/documents/{doc_id}/content"): CASE,
+    ("POST", "/api/v1/applications/{app_id}/documents/{doc_id}/replace"): CASE,
     ("POST", "/api/v1/admin/users/{user_id}/activate"): ADMIN,
     ("GET", "/api/v1/admin/audit"): AUDIT,
     ("GET", "/api/v1/agencies/{agency_id}/proactive-candidates"): PROACTIVE,
@@ -92,7 +96,9 @@ def case(api):
         api.event("clerk", app["id"], e)
     api.event("clerk", app["id"], "decide", {"outcome": "needs_creation", "details": {"reasons": "需加工"}})
     detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
-    return {"app_id": app["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
+    doc = api.client.post(f"/api/v1/applications/{app['id']}/documents", files={"file": ("a.png", _png())},
+                          data={"kind": "other"}, headers=api.headers("clerk")).json()
+    return {"app_id": app["id"], "doc_id": doc["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
             "event": "legal_review", "year": 2026, "alert_id": _alert(api, app["id"]), "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
             "grant_id": 1, "key": app["id"]}
 
@@ -105,6 +111,17 @@ BODIES = {  # valid bodies, so that authorisation — not validation — decides
     "/api/v1/reports/annual/freeze": {"agency": "DEMO", "year": 2025},
     "/api/v1/agencies/{agency_id}/proactive-candidates/{key}/decision": {"decision": "decline", "reasons": "测试"},
 }
+
+
+def _png() -> bytes:
+    from tests.documents.builders import image_bytes
+
+    return image_bytes("PNG")
+
+
+# multipart routes: a valid file and form, so that authorisation decides the answer
+FILES = {"/api/v1/applications/{app_id}/documents": {"kind": "other"},
+         "/api/v1/applications/{app_id}/documents/{doc_id}/replace": {"reason": "测试"}}
 
 
 def _alert(api, app_id):
@@ -124,7 +141,9 @@ def _alert(api, app_id):
 def call(api, who, method, path, ids):
     url = path.format(**ids) + QUERIES.get(path, "")
     kwargs = {}
-    if method in ("POST", "PATCH"):
+    if path in FILES:
+        kwargs["files"], kwargs["data"] = {"file": ("a.png", _png())}, FILES[path]
+    elif method in ("POST", "PATCH"):
         kwargs["json"] = BODIES.get(path, {})
     return api.client.request(method, url, headers=api.headers(who), **kwargs)
 
