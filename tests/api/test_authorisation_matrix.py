@@ -62,6 +62,8 @@ ACCESS = {
     ("GET", "/api/v1/applications/{app_id}/documents"): CASE,
     ("GET", "/api/v1/applications/{app_id}/documents/{doc_id}/content"): CASE,
     ("POST", "/api/v1/applications/{app_id}/documents/{doc_id}/replace"): CASE,
+    ("POST", "/api/v1/applications/{app_id}/documents/{doc_id}/redactions"): CASE,
+    ("GET", "/api/v1/applications/{app_id}/redactions"): CASE,
     ("POST", "/api/v1/admin/users/{user_id}/activate"): ADMIN,
     ("GET", "/api/v1/admin/audit"): AUDIT,
     ("GET", "/api/v1/agencies/{agency_id}/proactive-candidates"): PROACTIVE,
@@ -110,6 +112,8 @@ BODIES = {  # valid bodies, so that authorisation — not validation — decides
     "/api/v1/applications/{app_id}/events/{event}": {"approve": True},
     "/api/v1/reports/annual/freeze": {"agency": "DEMO", "year": 2025},
     "/api/v1/agencies/{agency_id}/proactive-candidates/{key}/decision": {"decision": "decline", "reasons": "测试"},
+    "/api/v1/applications/{app_id}/documents/{doc_id}/redactions": {
+        "marks": [{"page": 1, "rect": [0, 0, 10, 10], "ground": "personal_privacy"}]},
 }
 
 
