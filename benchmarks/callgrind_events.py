@@ -303,7 +303,7 @@ def main() -> None:
             difference("service, SQLite    ", lambda ids, tag: count_service(url, prep, ids, work / f"sqlite.{tag}.out"),
                        small, large, len(SERVICE_STEPS))
         if "pg" in only:
-            with optional_pg_schema("ogi_callgrind") as url:
+            with optional_pg_schema(f"ogi_callgrind_{os.getpid()}") as url:
                 if url:
                     prep = prepare(url, apps)
                     small, large = split(prep["ids"], args.warmup, args.small, args.large)
@@ -311,7 +311,7 @@ def main() -> None:
                                lambda ids, tag: count_service(url, prep, ids, work / f"pg.{tag}.out"),
                                small, large, len(SERVICE_STEPS))
         if "server" in only:
-            with optional_pg_schema("ogi_callgrind_http") as url:
+            with optional_pg_schema(f"ogi_callgrind_http_{os.getpid()}") as url:
                 if url:
                     prep = prepare(url, apps, today=date.today())  # the server's today is the real one
                     small, large = split(prep["ids"], args.warmup, args.small, args.large)
