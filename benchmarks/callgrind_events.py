@@ -14,7 +14,8 @@ start-up (imports, the first statements, the warm-up) cancels out and only the e
 
 Needs Debian's ``valgrind`` (``apt-get install valgrind``; not in the Makefile's system packages, which
 are what the product needs). PostgreSQL: TEST_DATABASE_URL, default the local server, in a throw-away
-schema; skipped when unreachable. A few minutes on 2 cores with the defaults.
+schema; skipped when unreachable. Each measure takes 2–5 minutes here (2 cores, shared): valgrind
+runs the start-up twice (~3 G instructions for the service, ~8 G for the server) at 20–50 M a second.
 
 Run: .venv/bin/python benchmarks/callgrind_events.py [--small 10] [--large 50] [--warmup 5]
      [--only sqlite,pg,server] [--keep DIR]
@@ -138,7 +139,7 @@ def service_child(url: str, users: dict, ids: list[int]) -> None:
 SERVER_BOOT = """
 import sys
 from engine import auth
-auth.CACHE_SECONDS = 1e9  # pinned: no token lookup because valgrind made a request slow
+auth.CACHE_SECONDS = 1e9  # pinned: valgrind's slowness must not expire the token and add lookups
 import uvicorn
 uvicorn.run("api.main:app", host="127.0.0.1", port=int(sys.argv[1]), workers=1, loop="uvloop", http="httptools",
             log_level="warning", access_log=False)
@@ -247,8 +248,7 @@ def difference(label: str, count, small: list[int], large: list[int], events_per
 def split(ids: list[int], warmup: int, small: int, large: int) -> tuple[list[int], list[int]]:
     """Two disjoint runs, each starting with ``warmup`` applications (every statement compiled and
     prepared before the applications that differ)."""
-    first, second = ids[:warmup + small], ids[warmup + small:warmup + small + warmup + large]
-    return first, second
+    return ids[:warmup + small], ids[warmup + small:warmup + small + warmup + large]
 
 
 @contextmanager
