@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("engine", "api", "letters", "calendars")
@@ -21,11 +20,6 @@ LIBRARY_PRIVATE = {"_commit_all", "_last_query", "_conn", "_pgconn", "_tx", "_sa
 # Underscored names that the standard library documents as public API.
 DOCUMENTED = {"_exit", "_asdict", "_replace", "_fields", "_field_defaults", "_make", "_value_", "_name_",
               "_missing_", "_generate_next_value_", "_ignore_"}
-# (file, attribute) still present on main. Drop an entry when its use goes; the xfail below then
-# passes strictly and says so.
-KNOWN = {
-    ("engine/services/pipeline.py", "_commit_all"),  # removed by the event-core restructuring
-}
 
 
 def _sources() -> list[Path]:
@@ -95,12 +89,7 @@ def findings() -> set[tuple[str, str]]:
 
 
 def test_no_private_attribute_of_a_library_is_used():
-    assert findings() - KNOWN == set()
-
-
-@pytest.mark.xfail(strict=True, reason="removed by the event-core restructuring: then drop the KNOWN entry")
-def test_the_known_private_attributes_are_gone():
-    assert findings() & KNOWN == set()
+    assert findings() == set()
 
 
 def test_the_scan_finds_what_it_is_meant_to_find(tmp_path):
