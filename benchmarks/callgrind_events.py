@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TODAY = date(2026, 3, 10)
-APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003071234",
+APPLICANT = {"kind": "natural", "name": "张三", "id_type": "resident_id", "id_number": "110101199003091234",
              "phone": "13800138000"}
 PASSWORD = "callgrind-事件-2026"
 SERVICE_STEPS = [("clerk", "start_review", {}), ("clerk", "accept", {}),
@@ -61,20 +61,28 @@ CHILD_ENV = {"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
 def engine_calls(registry, today: date = TODAY):
     """(register, fire): register(session, actor, agency_id, i) -> application id;
     fire(session, actor, app_id, event, inputs) with the letters' audit and renderer stubbed."""
-    from engine import services
+    from engine import workflow
 
     received = (today - timedelta(days=8)).isoformat()  # 2026-03-02 for the service, as bench_engine.py
-    hooks = {"audit": lambda ctx, letter: [], "render": lambda ctx, letter: (b"%PDF-bench", "bench")}
+
+    class StubLetters:  # the letter port without the PDF (letters are measured separately)
+        def audit(self, case, letter, registry):
+            return []
+
+        def render(self, agency, letter):
+            return b"%PDF-bench", "bench"
+
+    letters = StubLetters()
 
     def register(session, actor, agency_id: int, i: int) -> int:
-        app, _ = services.register(session, actor, agency_id, {
+        app, _ = workflow.register(session, actor, agency_id, {
             "applicant": APPLICANT, "channel": "email", "channel_facts": {"mail_received": received},
             "request_text": f"请公开第{i}项信息", "form_wanted": "electronic", "delivery_wanted": "email",
         }, today=today, registry=registry)
         return app.id
 
     def fire(session, actor, app_id: int, event: str, inputs: dict) -> None:
-        services.fire(session, actor, app_id, event, inputs, today=today, registry=registry, hooks=hooks)
+        workflow.fire(session, actor, app_id, event, inputs, today=today, registry=registry, letters=letters)
 
     return register, fire
 
