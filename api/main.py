@@ -96,9 +96,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages
+    from .web import calendar_pages, pages, print_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(print_pages.router)
+    app.include_router(calendar_pages.router)
     app.include_router(pages.router)
     return app
 
