@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from engine.calendar_registry import get_registry
 from engine.case import local_today
 from engine.db import new_session
-from engine.errors import DomainError
+from engine.errors import DomainError, InputError
 
 from ..deps import request_origin
 from .pages import render, with_msg
@@ -66,14 +66,14 @@ async def calendar_import(request: Request, how: str) -> Response:
                 admin_ops.check_calendar_import(p.actor)
                 if how == "upload":
                     if not raw:
-                        raise DomainError("请选择要上传的日历文件（YAML）")
+                        raise InputError("请选择要上传的日历文件（YAML）", field="file")
                     if len(raw) > MAX_SCHEDULE_BYTES:
-                        raise DomainError("日历文件过大：一年的放假安排不超过256KB")
+                        raise InputError("日历文件过大：一年的放假安排不超过256KB", field="file")
                     content, origin = raw, name
                 elif how == "form":
                     year = values["year"].strip()
                     if not (year.isdigit() and 2000 <= int(year) <= 2100):
-                        raise DomainError("“年度”应为2000至2100之间的年份")
+                        raise InputError("“年度”应为2000至2100之间的年份", field="year")
                     content = schedule_yaml(int(year), values["region"].strip() or "national",
                                             values["source"].strip(), values["holidays"], values["workdays"])
                     origin = "表单"
@@ -88,7 +88,7 @@ async def calendar_import(request: Request, how: str) -> Response:
                 return _page(request, p, status=422, problems=exc.problems, how=how, values=values)
             except DomainError as exc:
                 s.rollback()
-                return _page(request, p, status=exc.status if exc.status >= 400 else 422, problems=[exc.message],
+                return _page(request, p, status=exc.status, problems=[exc.message],
                              how=how, values=values)
             sched = result.schedule
             done = "内容与已导入的相同，未作更改" if result.unchanged else f"{len(result.changes)}件申请的期限已重新计算"

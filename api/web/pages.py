@@ -565,8 +565,8 @@ def _admin_ctx(s, p) -> dict:
     grantable = [a for a in agencies if p.actor.platform_admin or a.id in p.actor.admin_of()]
     return {"agencies": agencies, "users": users, "all_names": all_names, "grantable": grantable,
             "fee_switch": {a.id: may_set_fee_approval(p.actor, a) for a in agencies},
-            "platform": p.actor.platform_admin, "year_now": local_today().year, "years": get_registry().years(), "role_names": ROLE_ZH,
-            "problems": None}
+            "platform": p.actor.platform_admin, "year_now": local_today().year, "years": get_registry().years(),
+            "role_names": ROLE_ZH}
 
 
 @router.get("/admin")
@@ -612,7 +612,6 @@ async def admin_op(request: Request, op: str) -> Response:
     form = await request.form()
 
     def work():
-        from calendars import CalendarFileInvalid
         from engine import admin_ops
         from engine.admin_rights import is_administrator
 
@@ -665,20 +664,14 @@ async def admin_op(request: Request, op: str) -> Response:
                     agency = s.get(Agency, target)
                     if agency is None:
                         raise DomainError("机关不存在")
+                    from engine.admin_rights import check_agency_change
+
+                    check_agency_change(p.actor, agency, set(), {"seal_sha256"})  # before storing anything
                     upload = form.get("seal")
                     data = upload.file.read(MAX_SEAL_READ) if kind == "seal" and hasattr(upload, "file") else b""
                     sha = store_seal(data) if kind == "seal" else ""
                     admin_ops.update_agency(s, p.actor, where, agency.id, {"settings": {"seal_sha256": sha}})
                     return with_msg("/admin", f"已{'更换' if sha else '删除'} {agency.name} 的印章图片")
-                if op == "calendar":
-                    from engine.calendar_import import import_schedule
-
-                    admin_ops.check_calendar_import(p.actor)
-                    result = import_schedule(s, p.actor, str(form.get("content", "")), today=local_today(), client=where)
-                    return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(result.changes)}件申请的期限已重新计算")
-            except CalendarFileInvalid as exc:
-                return render(request, "admin.html", p, status=422, **{**_admin_ctx(s, p), "problems": exc.problems},
-                              content=str(form.get("content", "")))
             except DomainError as exc:
                 s.rollback()
                 return with_msg("/admin", exc.message, bad=True)

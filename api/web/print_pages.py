@@ -13,7 +13,7 @@ from engine.calendar_registry import get_registry
 from engine.case import SHANGHAI, local_today
 from engine.db import new_session
 from engine.errors import DomainError, NotFound
-from engine.outcomes import OUTCOMES
+from engine.outcomes import GROUNDS, OUTCOMES
 from engine.services.intake import DELIVERIES, FORMS
 
 from .pages import render
@@ -60,9 +60,12 @@ def print_approval_sheet(request: Request, app_id: int) -> Response:
     steps = [e for e in a["events"] if e["name"] in APPROVAL_STEPS]
     signed = next((e for e in reversed(steps) if e["name"] == "sign_off"), None)
     outcome = OUTCOMES.get(a.get("outcome") or "")
+    ground = GROUNDS.get(a.get("withhold_ground") or "")
+    reasons = (a.get("outcome_details") or {}).get("reasons") or ""
     numbers = [x["number"] for x in a["letters"] if x["type"] == "reply" and x["status"] == "issued" and x["number"]]
     return render(request, "print_approval.html", p, a=a, steps=steps, signed=signed, numbers=numbers,
-                  basis=outcome.basis if outcome else "", back=f"/applications/{app_id}",
+                  basis=ground.basis if ground else (outcome.basis if outcome else ""),
+                  ground=ground.label if ground else "", reasons=reasons, back=f"/applications/{app_id}",
                   printed=datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
 
 
