@@ -99,21 +99,6 @@ class AgencySettings(BaseModel):
             raise ValueError("“机关代字”应为汉字（如“京政办”），不含字母、数字、空格或标点")
         return value
 
-    @field_validator("alert_thresholds")
-    @classmethod
-    def _thresholds(cls, value: list[int]) -> list[int]:
-        if any(not 1 <= v <= 30 for v in value):
-            raise ValueError("“提醒阈值”每项应为1至30个工作日")
-        if len(set(value)) != len(value):
-            raise ValueError("“提醒阈值”不能重复")
-        return sorted(value, reverse=True)
-
-    @model_validator(mode="after")
-    def _light_order(self) -> "AgencySettings":
-        if self.traffic_orange > self.traffic_yellow:
-            raise ValueError("“橙灯阈值”不能大于“黄灯阈值”")
-        return self
-
     @model_validator(mode="after")
     def _contiguous_bands(self) -> "AgencySettings":
         bands = self.fee_volume_bands
@@ -124,6 +109,18 @@ class AgencySettings(BaseModel):
                 raise ValueError("按量收费档次应从第1页起连续排列，最后一档不设上限")
             expected = (band.last or 0) + 1
         return self
+
+    def check_alerts(self) -> "AgencySettings":
+        """Checked when settings change (engine.admin.validated_settings), not when stored ones are read:
+        an agency saved before these checks keeps working until its administrator edits it."""
+        value = self.alert_thresholds
+        if any(not 1 <= v <= 30 for v in value):
+            raise ValueError("“提醒阈值”每项应为1至30个工作日")
+        if len(set(value)) != len(value):
+            raise ValueError("“提醒阈值”不能重复")
+        if self.traffic_orange > self.traffic_yellow:
+            raise ValueError("“橙灯阈值”不能大于“黄灯阈值”")
+        return self.model_copy(update={"alert_thresholds": sorted(value, reverse=True)})
 
     def item_rule(self):
         from ..fees import item_rule_from

@@ -126,3 +126,10 @@ def test_fonts_directory_gives_letters_the_agency_fonts(tmp_path, monkeypatch):
     settings.get_settings.cache_clear()
     render.font_faces.cache_clear()
     assert "FangSong_GB2312" in fonts or "仿宋" in fonts, fonts
+
+
+def test_settings_saved_before_the_checks_still_load():
+    """The threshold checks apply when an administrator changes settings; an agency stored earlier with
+    values outside them keeps working (its clocks and alerts are read on every event)."""
+    old = Agency(code="OLD", name="旧机关", settings={"traffic_yellow": 2, "traffic_orange": 5, "alert_thresholds": [1, 40]})
+    assert old.options.traffic_orange == 5 and old.options.alert_thresholds == [1, 40]
