@@ -97,9 +97,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages, proactive as proactive_pages, redaction_pages
+    from .web import calendar_pages, pages, print_pages, proactive as proactive_pages, redaction_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(print_pages.router)
+    app.include_router(calendar_pages.router)
     app.include_router(pages.router)
     app.include_router(redaction_pages.router)
     app.include_router(proactive_pages.router)

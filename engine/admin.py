@@ -24,7 +24,10 @@ def validated_settings(current: dict | None, changes: dict) -> AgencySettings:
     merged = parse(AgencySettings, {**before.model_dump(), **changes})
     if merged.webhook_url != before.webhook_url:
         check_webhook_url(merged.webhook_url)
-    return merged
+    try:
+        return merged.check_alerts()
+    except ValueError as exc:
+        raise InputError(str(exc), field="alert_thresholds") from None
 
 
 def create_agency(session: Session, *, code: str, name: str, competent_department: str | None = None,

@@ -56,3 +56,46 @@ def year_view(registry: CalendarRegistry, year: int, region: str | None = None) 
         "working_days": cal.working_days_between(start - timedelta(days=1), end) if year - 1 in cal.known_years
         else sum(1 for i in range((end - start).days + 1) if cal.is_working_day(start + timedelta(days=i))),
     }
+
+
+SCHEDULE_WATCH_FROM = (11, 1)  # the State Council publishes next year's schedule around November
+
+
+def next_year_missing(registry: CalendarRegistry, today: date) -> int | None:
+    """Next year, when from 1 November its national schedule is still not loaded (deadlines running into
+    it are provisional until it is); otherwise None."""
+    if (today.month, today.day) < SCHEDULE_WATCH_FROM or registry.has_year(today.year + 1):
+        return None
+    return today.year + 1
+
+
+def schedule_yaml(year: int, region: str, source: str, holidays: str, workdays: str) -> str:
+    """The import format (README "Calendar data") from a form: one entry a line, ``2027-01-01 元旦`` or
+    ``2027-02-06至2027-02-12 春节``; the import validates it like any file, with line numbers."""
+    import re
+
+    import yaml
+
+    from calendars import CalendarFileInvalid
+
+    def entries(text: str, what: str) -> list[dict]:
+        out, problems = [], []
+        for n, line in enumerate((x.strip() for x in text.splitlines()), 1):
+            if not line:
+                continue
+            m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:\s*(?:至|到|~|～|—|-{1,2}(?=\d))\s*(\d{4}-\d{2}-\d{2}))?\s+(\S.*)", line)
+            try:
+                first, last = (date.fromisoformat(m[1]), date.fromisoformat(m[2]) if m[2] else None) if m else (None, None)
+            except ValueError:
+                m = None
+            if not m:
+                problems.append(f"{what}第{n}行格式不对：应为“2027-01-01 元旦”或“2027-02-06至2027-02-12 春节”（日期须存在）")
+                continue
+            out.append({"date": first, "name": m[3]} if last is None else {"from": first, "to": last, "name": m[3]})
+        if problems:
+            raise CalendarFileInvalid("表单", problems)
+        return out
+
+    data = {"year": year, "region": region, "source": source, "holidays": entries(holidays, "放假日期"),
+            "workdays": entries(workdays, "调休上班日期")}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -162,7 +162,8 @@ def create_demo(session_factory: Callable[[], Session], registry: CalendarRegist
                                   court="示例市中级人民法院", contact="010-12340000")
         admin.create_agency(s, code="DEMO", name="示例市交通运输局", competent_department="SZF",
                             review_body="示例市人民政府", court="示例市铁路运输法院",
-                            address="示例市人民路1号", contact="010-12345678")
+                            address="示例市人民路1号", contact="010-12345678",
+                            settings={"doc_code": "示交"})  # 机关代字: 示交公开〔2026〕N号
         agencies = {a.code: a for a in s.exec(select(Agency)).all()}
         for username, name, code, roles in USERS:
             pw = password or secrets.token_urlsafe(9)

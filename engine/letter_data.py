@@ -66,6 +66,7 @@ def letter_data(case: Case, act: Act, type_: str, extra: dict, outcome: str | No
         "agency": {
             "name": agency.name, "code": agency.code, "address": agency.address, "contact": agency.contact,
             "review_body": agency.review_body, "court": agency.court,
+            "letterhead": case.opts.letterhead or agency.name,
         },
         "applicant": {"name": applicant.name, "address": applicant.address, "postcode": applicant.postcode,
                       "kind": applicant.kind, "names": applicant_names(applicant),

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
         description="[configurable] table 三 rows for not_our_agency / special_procedure, e.g. "
                     '{"not_our_agency": "3.4.1"} (OGI_REPORT_ROWS as JSON)')
     letter_template_dir: Path | None = Field(default=None, description="agency template overrides: <dir>/<agency code>/")
+    letter_font_dir: Path | None = Field(default=None, description="font files (.ttf/.otf) letters may use: the "
+                                         "licensed 公文 fonts an agency installs, e.g. 方正小标宋简体 and 仿宋_GB2312")
     blob_store: Literal["local", "s3"] = Field(
         default="local", description="where document contents are kept: local (a directory, OGI_BLOB_DIR) or s3 "
                                      "(an S3-compatible object store, OGI_S3_*; credentials from the AWS_* variables)")

@@ -192,10 +192,10 @@ def freeze_letter(session: Session, case: Case, act: Act, letter: Letter, series
     year = act.today.year
     letter.series, letter.year = series, year
     letter.seq = next_number(session, case.agency.id, f"letter:{series}", year)
-    letter.number = format_number(case.agency.code, series, year, letter.seq)
+    letter.number = format_number(case.opts.doc_code or case.agency.code, series, year, letter.seq)
     letter.issued_on, letter.issued_at, letter.signer_id = act.today, act.now, act.actor.user_id
     letter.data = {**letter.data, "number": letter.number, "issue_date": act.today.isoformat(),
-                   "signer": act.actor.name}
+                   "signer": act.actor.name, "seal_sha256": case.opts.seal_sha256 or None}
     blocking = [f for f in letters.audit(case, letter, act.registry) if f.get("severity") == "blocking" and not f.get("ok")]
     if blocking:
         raise Refused("答复书未通过法制审核的必备项检查：" + "；".join(f["message"] for f in blocking))

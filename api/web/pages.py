@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlmodel import func, select
 
 from engine import auth, case_file, queries, workflow
@@ -32,6 +34,7 @@ from engine.states import OPEN_STATES, STATES
 from ..client import client_address, user_agent
 from ..csrf import CSRF_HEADER
 from ..deps import SESSION_COOKIE, request_origin
+from .agency_form import letter_and_fee_settings, volume_bands_text
 from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
 
@@ -39,7 +42,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates" / "web"))
 templates.env.globals.update(STATES=STATES, EVENTS=EVENTS, ROLE_ZH=ROLE_ZH, OUTCOMES=OUTCOMES,
                              CHANNEL_LABELS={k: v[0] for k, v in CHANNELS.items()}, SERVICE_METHODS=SERVICE_METHODS,
-                             lights=LIGHT_ZH, OPEN_STATES=OPEN_STATES)
+                             lights=LIGHT_ZH, OPEN_STATES=OPEN_STATES, volume_bands_text=volume_bands_text)
 
 
 def local_time(value: str) -> str:
@@ -57,6 +60,31 @@ def local_time(value: str) -> str:
 
 
 templates.env.filters["local_time"] = local_time
+
+# Set while one page renders: whether it printed a provisional date (the banner under it explains why).
+_PROVISIONAL_SHOWN: ContextVar[dict | None] = ContextVar("provisional_shown", default=None)
+
+
+def provisional_mark() -> Markup:
+    """The 暂定 badge beside a provisional date; the page then carries the calendar banner."""
+    seen = _PROVISIONAL_SHOWN.get()
+    if seen is not None:
+        seen["shown"] = True
+    return Markup('<span class="badge provisional">暂定</span>')
+
+
+def provisional_shown() -> bool:
+    return bool((_PROVISIONAL_SHOWN.get() or {}).get("shown"))
+
+
+templates.env.globals.update(provisional_mark=provisional_mark, provisional_shown=provisional_shown)
+
+
+def calendar_gap(p) -> int | None:
+    """Next year when its schedule is missing from 1 November (engine.calendar_view), for the banner."""
+    from engine.calendar_view import next_year_missing
+
+    return next_year_missing(get_registry(), local_today())
 
 
 def _agency_names(ids: set[int]) -> dict[int, str]:
@@ -80,9 +108,14 @@ def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTM
     ctx.setdefault("agency_names", _agency_names({aid for aid, _ in roles}))
     if p is not None and "unread_alerts" not in ctx:
         ctx["unread_alerts"] = _unread_alerts(p)
-    resp = templates.TemplateResponse(request, name, {
-        "p": p, "csrf": csrf_for(p.token) if p else "", "roles": roles, "flash": request.query_params.get("msg"),
-        "flash_bad": request.query_params.get("bad"), **ctx}, status_code=status)
+    ctx.setdefault("missing_year", calendar_gap(p) if p is not None else None)
+    token = _PROVISIONAL_SHOWN.set({})
+    try:
+        resp = templates.TemplateResponse(request, name, {
+            "p": p, "csrf": csrf_for(p.token) if p else "", "roles": roles, "flash": request.query_params.get("msg"),
+            "flash_bad": request.query_params.get("bad"), **ctx}, status_code=status)
+    finally:
+        _PROVISIONAL_SHOWN.reset(token)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -598,8 +631,8 @@ def _admin_ctx(s, p) -> dict:
     grantable = [a for a in agencies if p.actor.platform_admin or a.id in p.actor.admin_of()]
     return {"agencies": agencies, "users": users, "all_names": all_names, "grantable": grantable,
             "fee_switch": {a.id: may_set_fee_approval(p.actor, a) for a in agencies},
-            "platform": p.actor.platform_admin, "years": get_registry().years(), "role_names": ROLE_ZH,
-            "problems": None}
+            "platform": p.actor.platform_admin, "year_now": local_today().year, "years": get_registry().years(),
+            "role_names": ROLE_ZH}
 
 
 @router.get("/admin")
@@ -614,6 +647,8 @@ def admin_page(request: Request) -> Response:
             return render(request, "error.html", p, status=403, message="需要机关管理员或平台管理员角色")
         return render(request, "admin.html", p, **_admin_ctx(s, p))
 
+
+MAX_SEAL_READ = 1024 * 1024 + 1  # one byte over the limit: engine.seal refuses it with the size
 
 AGENCY_FLAGS = ("legal_review_required", "fee_approval_by_supervisor", "acknowledgement_letter", "fee_pauses_clock",
                 "roll_non_working_receipt")
@@ -630,6 +665,7 @@ def _agency_changes(form, p, agency) -> dict:
     settings["webhook_url"] = str(form.get("webhook_url", "")).strip()
     if str(form.get("webhook_secret", "")):
         settings["webhook_secret"] = str(form.get("webhook_secret"))
+    settings.update(letter_and_fee_settings(form))
     changes = {k: str(form.get(k, "")).strip() for k in ("review_body", "court", "address", "contact")}
     if p.actor.platform_admin:
         changes["name"] = str(form.get("name", agency.name)).strip() or agency.name
@@ -642,7 +678,6 @@ async def admin_op(request: Request, op: str) -> Response:
     form = await request.form()
 
     def work():
-        from calendars import CalendarFileInvalid
         from engine import admin_ops
         from engine.admin_rights import is_administrator
 
@@ -689,15 +724,20 @@ async def admin_op(request: Request, op: str) -> Response:
                         raise DomainError("机关不存在")
                     agency = admin_ops.update_agency(s, p.actor, where, agency.id, _agency_changes(form, p, agency))
                     return with_msg("/admin", f"已保存 {agency.name} 的设置")
-                if op == "calendar":
-                    from engine.calendar_import import import_schedule
+                if kind in ("seal", "unseal"):
+                    from engine.seal import store_seal
 
-                    admin_ops.check_calendar_import(p.actor)
-                    result = import_schedule(s, p.actor, str(form.get("content", "")), today=local_today(), client=where)
-                    return with_msg("/admin", f"已导入{result.schedule.year}年安排；{len(result.changes)}件申请的期限已重新计算")
-            except CalendarFileInvalid as exc:
-                return render(request, "admin.html", p, status=422, **{**_admin_ctx(s, p), "problems": exc.problems},
-                              content=str(form.get("content", "")))
+                    agency = s.get(Agency, target)
+                    if agency is None:
+                        raise DomainError("机关不存在")
+                    from engine.admin_rights import check_agency_change
+
+                    check_agency_change(p.actor, agency, set(), {"seal_sha256"})  # before storing anything
+                    upload = form.get("seal")
+                    data = upload.file.read(MAX_SEAL_READ) if kind == "seal" and hasattr(upload, "file") else b""
+                    sha = store_seal(data) if kind == "seal" else ""
+                    admin_ops.update_agency(s, p.actor, where, agency.id, {"settings": {"seal_sha256": sha}})
+                    return with_msg("/admin", f"已{'更换' if sha else '删除'} {agency.name} 的印章图片")
             except DomainError as exc:
                 s.rollback()
                 return with_msg("/admin", exc.message, bad=True)

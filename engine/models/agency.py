@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Optional
 
@@ -66,6 +67,10 @@ class AgencySettings(BaseModel):
     periods_from: str = PydField(default="service", pattern="^(service|dispatch)$")
     fee_count_scope: str = PydField(default="agency", pattern="^(agency|all)$")  # per agency or across agencies
     tracking_format: str = "{code}-{year}-{n:05d}"
+    # 机关代字 printed in 文号 (GB/T 9704 7.2.4: 发文机关代字+年份+发文顺序号); empty: the agency code
+    doc_code: str = PydField(default="", max_length=20, title="机关代字")
+    letterhead: str = PydField(default="", max_length=60, title="发文机关标志")  # empty: the agency's name
+    seal_sha256: str = PydField(default="", pattern="^([0-9a-f]{64})?$", title="印章图片")  # a blob (engine.seal)
     reply_series: str = "公开"  # 文号 series for replies: {code}{series}〔{year}〕{n}号 — letters issue
     notice_series: str = "公开告"
     fee_item_rule: FeeItemRule = PydField(default_factory=FeeItemRule)  # national values by default
@@ -73,11 +78,12 @@ class AgencySettings(BaseModel):
     # [unconfirmed] how pages are counted above A4 and for electronic data: recorded with each assessment
     fee_page_rule: str = "A4 单面为1页；超过A4的纸张和电子数据按本机关公布的折算规则计页，由经办人填写折算后的页数"
     fee_payment_instructions: str = "持本通知书到本机关政府信息公开受理窗口，按非税收入收缴规定缴纳，取得财政票据"
-    alert_thresholds: list[int] = PydField(default_factory=lambda: [5, 2, 1])  # working days left
+    alert_thresholds: list[int] = PydField(default_factory=lambda: [5, 2, 1], min_length=1, max_length=6,
+                                           title="提醒阈值")  # working days left
     webhook_url: str = ""  # JSON POST of every alert, signed (X-OGI-Signature: sha256=HMAC)
     webhook_secret: str = ""
-    traffic_yellow: int = PydField(default=5, ge=1, le=30)
-    traffic_orange: int = PydField(default=2, ge=1, le=30)
+    traffic_yellow: int = PydField(default=5, ge=1, le=30, title="黄灯阈值")
+    traffic_orange: int = PydField(default=2, ge=1, le=30, title="橙灯阈值")
     # Uploaded documents: the types taken (detected from the content) and the size limit
     document_types: list[str] = PydField(default_factory=lambda: list(_document_types()))
     document_max_mb: int = PydField(default=50, ge=1, le=2048)
@@ -89,6 +95,14 @@ class AgencySettings(BaseModel):
 
         return check_type_keys(value)
 
+    @field_validator("doc_code")
+    @classmethod
+    def _doc_code(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"[\u4e00-\u9fff]+", value):
+            raise ValueError("“机关代字”应为汉字（如“京政办”），不含字母、数字、空格或标点")
+        return value
+
     @model_validator(mode="after")
     def _contiguous_bands(self) -> "AgencySettings":
         bands = self.fee_volume_bands
@@ -99,6 +113,18 @@ class AgencySettings(BaseModel):
                 raise ValueError("按量收费档次应从第1页起连续排列，最后一档不设上限")
             expected = (band.last or 0) + 1
         return self
+
+    def check_alerts(self) -> "AgencySettings":
+        """Checked when settings change (engine.admin.validated_settings), not when stored ones are read:
+        an agency saved before these checks keeps working until its administrator edits it."""
+        value = self.alert_thresholds
+        if any(not 1 <= v <= 30 for v in value):
+            raise ValueError("“提醒阈值”每项应为1至30个工作日")
+        if len(set(value)) != len(value):
+            raise ValueError("“提醒阈值”不能重复")
+        if self.traffic_orange > self.traffic_yellow:
+            raise ValueError("“橙灯阈值”不能大于“黄灯阈值”")
+        return self.model_copy(update={"alert_thresholds": sorted(value, reverse=True)})
 
     def item_rule(self):
         from ..fees import item_rule_from

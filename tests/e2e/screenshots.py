@@ -92,8 +92,28 @@ def main() -> None:
                 waiting = clerk.locator("#all tbody a").first.get_attribute("href")
                 clerk.goto(f"{base}{waiting}")
                 clerk.screenshot(path=str(out / "application-correction-period.png"), full_page=True)
+                clerk.goto(f"{base}/?status=replied")  # a signed reply: the print views
+                signed = clerk.locator("#all tbody a").first.get_attribute("href")
+                for path, name in (("/print/form", "print-form.png"), ("/print/approval", "print-approval.png")):
+                    clerk.goto(f"{base}{signed}{path}")
+                    clerk.screenshot(path=str(out / name), full_page=True)
+                clerk.goto(f"{base}{signed}")
+                letter = clerk.locator("a:text-is('打印')").first.get_attribute("href")
+                clerk.goto(f"{base}{letter}")
+                clerk.screenshot(path=str(out / "letter-print.png"), full_page=True)
+                admin = sessions["admin"]
+                admin.goto(f"{base}/admin")
+                admin.locator("details summary").first.click()
+                admin.screenshot(path=str(out / "admin-agency-settings.png"), full_page=True)
+                sessions["platform1"].goto(f"{base}/admin/calendar")
+                sessions["platform1"].screenshot(path=str(out / "calendar.png"), full_page=True)
                 tablet = session("clerk1", 820, 1180)
                 tablet.screenshot(path=str(out / "queue-tablet.png"), full_page=False)
+                for user, url, name in (("admin", "/admin", "admin-tablet.png"), ("platform1", "/admin/calendar", "calendar-tablet.png"),
+                                        ("clerk1", f"{signed}/print/approval", "print-approval-tablet.png")):
+                    page = session(user, 820, 1180)
+                    page.goto(f"{base}{url}")
+                    page.screenshot(path=str(out / name), full_page=True)
                 browser.close()
         finally:
             server.terminate()

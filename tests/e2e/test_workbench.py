@@ -256,9 +256,11 @@ def test_admin_settings_users_and_calendar(server, browser):
     with page.expect_navigation():
         page.click("form[action='/admin/user'] button[type=submit]")
     assert "已添加用户 newclerk" in page.inner_text(".flash.ok")
+    page.goto(f"{base}/admin/calendar")  # the calendar's own page: upload, form or paste
+    page.click("summary:text('粘贴文本导入')")
     page.fill("#cal-content", "year: 2027\nsource: x\nworkdays:\n  - {date: 2027-02-16, name: 调休}\n")
     with page.expect_navigation():
-        page.click("form[action='/admin/calendar'] button[type=submit]")
+        page.click("form[action='/admin/calendar/paste'] button[type=submit]")
     assert "第4行：调休上班日 2027-02-16 是周二，不是周末" in page.inner_text("main")
     with Session(get_engine()) as s:
         assert s.get(Agency, world.agency_id).options.legal_review_required is True
