@@ -9,7 +9,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,6 +53,23 @@ def problem(request: Request, status: int, detail: str, *, title: str | None = N
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
 
 
+NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/static/")
+
+
+def workbench_page(request: Request) -> bool:
+    """A browser asking for a workbench address (not the API's): errors answer as a Chinese page."""
+    path = request.url.path
+    return not path.startswith(NOT_PAGES) and "text/html" in request.headers.get("accept", "")
+
+
+async def web_error(request: Request, status: int, message: str) -> Response:
+    from fastapi.concurrency import run_in_threadpool
+
+    from api.web.pages import error_page
+
+    return await run_in_threadpool(error_page, request, status, message)
+
+
 def _field_name(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "请求体"
@@ -79,7 +96,9 @@ def install(app: FastAPI) -> None:
         return problem(request, status, str(exc), **extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if workbench_page(request):  # /applications/abc: no such page
+            return await web_error(request, 404, "页面不存在：地址中的编号无效")
         errors = []
         for err in exc.errors():
             field = _field_name(tuple(err.get("loc", ())))
@@ -92,7 +111,9 @@ def install(app: FastAPI) -> None:
         return problem(request, 422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if workbench_page(request) and exc.status_code in (404, 405):
+            return await web_error(request, 404, "页面不存在，请检查地址或从待办进入")
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else STATUS_TITLES.get(
             exc.status_code, "请求无法处理"
         )

@@ -93,8 +93,9 @@ def form_field_of(event: str, field: str | None) -> str | None:
         name = detail_field_name(field.removeprefix("details."))
     elif field.startswith("channel_facts"):
         name = "received_on"
-    else:
-        name = field.split(".", 1)[0]
+    else:  # the field itself, or the last part of a nested one (applicant.phone → phone)
+        names = {f.name for f in EVENT_FIELDS.get(event, [])}
+        name = next((n for n in (field, field.rsplit(".", 1)[-1], field.split(".", 1)[0]) if n in names), "")
     return name if any(f.name == name for f in EVENT_FIELDS.get(event, [])) else None
 
 

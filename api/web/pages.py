@@ -87,6 +87,13 @@ def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTM
     return resp
 
 
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The Chinese error page (an unknown address, a bad number in it), with the header when logged in."""
+    with new_session() as s:
+        p = principal(request, s)
+        return render(request, "error.html", p, status=status, message=message)
+
+
 def guarded(request: Request, form, session) -> tuple[Any, Response | None]:
     """The logged-in user of a form post, or the response that refuses it (login, stale form)."""
     p = principal(request, session)

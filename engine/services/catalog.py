@@ -5,10 +5,10 @@ read from."""
 from __future__ import annotations
 
 from ..eventdef import EventDef, declared
-from . import (closing, consultation, correction, decision, extension, fees, intake, late_exceptions,
+from . import (amendment, closing, consultation, correction, decision, extension, fees, intake, late_exceptions,
                letter_records, reasons, review_cases)
 
-_MODULES = (intake, correction, reasons, consultation, fees, late_exceptions, extension, decision, closing,
+_MODULES = (intake, amendment, correction, reasons, consultation, fees, late_exceptions, extension, decision, closing,
             letter_records, review_cases)
 
 # Written outside ``fire``: the calendar recomputation's audit event (engine.calendar_change).
