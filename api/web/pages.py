@@ -32,7 +32,7 @@ from engine.states import OPEN_STATES, STATES
 from ..client import client_address, user_agent
 from ..csrf import CSRF_HEADER
 from ..deps import SESSION_COOKIE, request_origin
-from .forms import DETAIL_HELP, EVENT_FIELDS, FACT_FIELDS, OUTCOME_FIELDS, form_field_of, inputs_from_form
+from .forms import EVENT_FIELDS, FACT_FIELDS, OUTCOME_FIELDS, form_field_of, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -345,7 +345,19 @@ def application_view(request: Request, s, p, app_id: int, *, status: int = 200, 
     findings = _draft_findings(s, app_id)
     return render(request, "application.html", p, status=status, a=detail, actions=actions, fields=EVENT_FIELDS,
                   errors=errors or {}, values=values or {}, findings=findings, outcome_fields=OUTCOME_FIELDS,
-                  detail_help=DETAIL_HELP)
+                  defaults={"amend_registration": _as_registered(s, app_id)},
+                  my_roles={role for aid, role in p.actor.grants if aid == detail["agency"]["id"]})
+
+
+def _as_registered(s, app_id: int) -> dict:
+    """The correction form starts from what is registered (the phone excepted: it is shown masked)."""
+    from engine.models import ApplicantDetails
+
+    app, given = s.get(Application, app_id), s.get(ApplicantDetails, app_id)
+    values = {k: getattr(given, k) or "" for k in ("name", "kind", "subtype", "email", "address", "postcode")}
+    values |= {k: getattr(app, k) or "" for k in ("request_text", "purpose", "form_wanted", "delivery_wanted", "channel")}
+    values["received_on"] = (app.channel_facts or {}).get(FACT_FIELDS.get(app.channel, ""), app.received_date.isoformat())
+    return values
 
 
 def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:

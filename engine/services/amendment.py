@@ -153,3 +153,19 @@ def _refresh_drafts(case: Case, change: Change, applicant: dict, amended: dict) 
         if data != letter.data or len(fields) > 1:
             change.set(letter, **fields)
             draft_edited(case, letter, change)
+
+
+# How a correction reads in the audit trail: field titles and the codes' Chinese names.
+_CODES = {"kind": APPLICANT_KINDS, "subtype": LEGAL_SUBTYPES, "form_wanted": FORMS, "delivery_wanted": DELIVERIES,
+          "channel": {k: v[0] for k, v in CHANNELS.items()}}
+
+
+def amended_words(amended: dict) -> str:
+    """``{"name": ["张三", "张三丰"]}`` → 姓名或名称“张三”改为“张三丰”."""
+    titles = {k: f.title for k, f in AmendRegistrationIn.model_fields.items()} | {"received_date": "收到申请之日"}
+    parts = []
+    for key, (old, new) in amended.items():
+        names = _CODES.get(key, {})
+        old, new = (names.get(old, old) or "（空）"), (names.get(new, new) or "（空）")
+        parts.append(f"{titles.get(key, key)}“{old}”改为“{new}”")
+    return "；".join(parts)
