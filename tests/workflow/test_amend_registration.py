@@ -117,3 +117,19 @@ def test_another_agencys_clerk_cannot_amend(w):
     with pytest.raises((NotFound, Refused)):
         w.fire("other_clerk", app_id, "amend_registration", {"name": "李四", "reason": "x"})
     assert given(w, app_id).name == "张三"
+
+
+def test_ogi_check_finds_nothing_after_corrections(w):
+    """The replayed states, the cached clock after a corrected receipt, the letters' hashes, the hash
+    chain: all consistent after corrections (``ogi check``)."""
+    from engine.check import run_checks
+
+    app_id = w.register(today="2026-03-06")
+    w.fire("clerk", app_id, "amend_registration", {"received_on": "2026-03-04", "name": "张三丰",
+                                                   "reason": "依原件更正"}, today="2026-03-06")
+    to_handling(w, app_id, today="2026-03-06")
+    w.fire("clerk", app_id, "decide", {"outcome": "needs_creation", "details": {"reasons": "需汇总"}},
+           today="2026-03-10")
+    w.fire("clerk", app_id, "amend_registration", {"purpose": "研究", "reason": "补录用途"}, today="2026-03-10")
+    with w.session() as s:
+        assert run_checks(s, w.registry, D("2026-03-10")) == []
