@@ -41,6 +41,13 @@ def detail_field_name(key: str) -> str:
 _DETAIL_KINDS = {"list": "lines", "date": "date", "choice": "select", "text": "textarea"}
 
 
+def _options(detail) -> list[tuple[str, str]]:
+    """A choice detail's options: its own (``choices``, code → label) if it declares them, else the
+    grounds for withholding."""
+    own = getattr(detail, "choices", None)
+    return list(dict(own).items()) if own else [(k, g.label) for k, g in GROUNDS.items()]
+
+
 def _detail_fields() -> list[WebField]:
     """Every outcome's details as form fields, each once, in the order the outcomes list them; driven by
     ``engine.outcomes.OUTCOMES`` alone, so a detail added there appears here."""
@@ -50,7 +57,7 @@ def _detail_fields() -> list[WebField]:
             continue
         for d in o.details:
             if d.key not in seen:
-                choices = [("", "—")] + [(k, g.label) for k, g in GROUNDS.items()] if d.kind == "choice" else None
+                choices = [("", "—"), *_options(d)] if d.kind == "choice" else None
                 seen[d.key] = WebField(detail_field_name(d.key), d.label, _DETAIL_KINDS.get(d.kind, "textarea"),
                                        choices, DETAIL_HELP.get(d.key, ""))
             f = seen[d.key]
