@@ -9,7 +9,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,6 +53,44 @@ def problem(request: Request, status: int, detail: str, *, title: str | None = N
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
 
 
+NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/static/")
+
+
+def workbench_page(request: Request) -> bool:
+    """A browser asking for a workbench address (not the API's): errors answer as a Chinese page."""
+    path = request.url.path
+    return not path.startswith(NOT_PAGES) and "text/html" in request.headers.get("accept", "")
+
+
+async def web_error(request: Request, status: int, message: str) -> Response:
+    from fastapi.concurrency import run_in_threadpool
+
+    from api.web.pages import error_page
+
+    return await run_in_threadpool(error_page, request, status, message)
+
+
+# The path parameters' names in Chinese (the routes declare the same names throughout).
+PATH_LABELS = {"app_id": "申请编号", "letter_id": "文书编号", "user_id": "用户编号", "grant_id": "角色授权编号",
+               "alert_id": "提醒编号", "agency_id": "机关编号", "applicant_id": "申请人编号", "year": "年度",
+               "agency": "机关", "event": "操作", "code": "代码", "name": "名称"}
+
+
+def _param_labels(request: Request) -> dict[str, str]:
+    """The Chinese names of the route's query, path and header parameters: their title, or a short
+    description (``Query(description="期限（工作日）")``)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return {}
+    labels = dict(PATH_LABELS)
+    for param in (*dependant.query_params, *dependant.path_params, *dependant.header_params):
+        info = param.field_info
+        label = info.title or (info.description if info.description and len(info.description) <= 20 else None)
+        if label:
+            labels[param.alias] = label
+    return labels
+
+
 def _field_name(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "请求体"
@@ -79,20 +117,24 @@ def install(app: FastAPI) -> None:
         return problem(request, status, str(exc), **extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = []
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if workbench_page(request):  # /applications/abc: no such page
+            return await web_error(request, 404, "页面不存在：地址中的编号无效")
+        errors, named, labels = [], [], _param_labels(request)
         for err in exc.errors():
             field = _field_name(tuple(err.get("loc", ())))
             message = MESSAGES.get(err.get("type", ""), "取值无效")
             if err.get("type") == "value_error":
                 message = str((err.get("ctx") or {}).get("error") or message)
             errors.append({"field": field, "message": message})
-        detail = "；".join(e["message"] if e["message"].startswith("“") else f"“{e['field']}”{e['message']}"
-                          for e in errors[:10]) or "请求无效"
+            named.append(message if message.startswith("“") else f"“{labels.get(field, field)}”{message}")
+        detail = "；".join(named[:10]) or "请求无效"
         return problem(request, 422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if workbench_page(request) and exc.status_code in (404, 405):
+            return await web_error(request, 404, "页面不存在，请检查地址或从待办进入")
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else STATUS_TITLES.get(
             exc.status_code, "请求无法处理"
         )

@@ -259,8 +259,10 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
     allowed = {d.key for d in spec.details}
     unknown = sorted(set(details) - allowed)
     if unknown:
-        raise InputError(f"“{spec.label}”不需要这些内容：{'、'.join(unknown)}", field="details")
-    missing: list[str] = []
+        names = {d.key: d.label for o in OUTCOMES.values() for d in o.details}
+        raise InputError(f"“{spec.label}”不需要这些内容：{'、'.join(names.get(k, k) for k in unknown)}",
+                         field=f"details.{unknown[0]}")
+    missing: list[Detail] = []
     clean: dict = {}
     for d in spec.details:
         value = details.get(d.key)
@@ -269,7 +271,7 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
             if isinstance(value, str) and value.strip():
                 items = [value.strip()]
             if d.required and not items:
-                missing.append(d.label)
+                missing.append(d)
             clean[d.key] = items
         elif d.kind == "date":
             try:
@@ -277,11 +279,11 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
             except ValueError:
                 raise InputError(f"“{d.label}”应为日期 YYYY-MM-DD", field=f"details.{d.key}") from None
             if d.required and not clean[d.key]:
-                missing.append(d.label)
+                missing.append(d)
             if today and clean[d.key] and date.fromisoformat(clean[d.key]) > today and not confirm:
                 from .errors import Unconfirmed
 
-                raise Unconfirmed(f"“{d.label}”{clean[d.key]} 晚于今天，请核对；确属如此的，勾选“确认日期无误”（confirm）"
+                raise Unconfirmed(f"“{d.label}”{clean[d.key]} 晚于今天，请核对；确属如此的，勾选“确认日期无误”"
                                   "后再提交", field=f"details.{d.key}")
         elif d.kind == "parts":
             clean[d.key] = _clean_parts(value, details)
@@ -291,18 +293,50 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
             text = str(value or "").strip()
             grounds = PART_GROUNDS if outcome == "partial" else GROUNDS
             if text and text not in grounds:
-                raise InputError(f"不予公开的理由类别“{text}”无效，可选：{'、'.join(grounds)}", field="details.ground")
+                raise InputError(f"不予公开的理由类别“{text}”无效，可选：{'、'.join(g.label for g in grounds.values())}",
+                                 field="details.ground")
             if d.required and not text:
-                missing.append(d.label)
+                missing.append(d)
             clean[d.key] = text or None
         else:
             text = str(value or "").strip()
             if d.required and not text:
-                missing.append(d.label)
+                missing.append(d)
             clean[d.key] = text
     if missing:
-        raise InputError(f"“{spec.label}”缺少必需的内容：{'、'.join(missing)}", field="details")
+        raise InputError(f"“{spec.label}”缺少必需的内容：{'、'.join(d.label for d in missing)}",
+                         field=f"details.{missing[0].key}")
     if clean.get("withheld_parts"):  # the primary ground (the report, the audit), the reasons per part
         clean["ground"] = clean["withheld_parts"][0]["ground"]
         clean.pop("reasons", None)
     return clean
+
+
+# One line of help per detail, shown under its field in the decision form (a detail without one shows
+# its label only). Keyed by ``Detail.key``: the same key means the same thing in every outcome.
+DETAIL_HELP: dict[str, str] = {
+    "provision_form": "如：纸质复印件、电子文档",
+    "provision_method": "如：邮寄、电子邮件发送、当面领取",
+    "provision_channel": "提供信息所通过的途径，如：本机关政府信息公开窗口",
+    "provision_time": "何时提供，如：收到本答复之日起10个工作日内",
+    "attachments": "随答复提供的信息，每行一项",
+    "where": "已主动公开的网站栏目或公报等位置",
+    "how": "申请人获取该信息的方式和途径",
+    "provided": "说明哪些部分予以公开",
+    "ground": "选择条例规定的不予公开情形",
+    "reasons": "写明事实和理由，答复书照此载明",
+    "search_places": "已检索的档案、系统、台账等",
+    "keywords": "检索所用的关键词",
+    "searched_by": "实施检索的人员",
+    "searched_on": "实施检索的日期；晚于今天须确认",
+    "responsible_agency": "能够确定时，写明负责公开的机关名称",
+    "responsible_contact": "该机关的地址或电话",
+    "proper_channel": "告知申请人应通过的信访、投诉、举报渠道",
+    "earlier_application": "此前已答复的同一申请的编号",
+    "earlier_reply": "此前答复的文号和结论",
+    "where_to_obtain": "公开出版物的获取途径",
+    "reasons_request": "何时、如何要求申请人说明理由",
+    "reasons_answer": "申请人的说明以及本机关的认定",
+    "law": "所依照的法律、行政法规名称和条款",
+    "procedure": "告知申请人应办理的程序",
+}

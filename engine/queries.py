@@ -287,7 +287,13 @@ def _event_words(e: Event, names: dict[int, str]) -> str:
     who = e.actor_name or names.get(e.actor_id or 0, "")
     role = ROLE_ZH.get(e.role, e.role)
     move = f"（{STATES.get(e.from_state, '—')} → {STATES.get(e.to_state, e.to_state)}）" if e.from_state != e.to_state else ""
-    return f"{who}（{role}）{label}{move}" + (f"：{e.reason}" if e.reason else "")
+    words = f"{who}（{role}）{label}{move}" + (f"：{e.reason}" if e.reason else "")
+    amended = ((e.changes or {}).get("_related") or {}).get("amended")
+    if amended:  # 更正登记信息: what was wrong and what it became
+        from .services.amendment import amended_words
+
+        words += f"（{amended_words(amended)}）"
+    return words
 
 
 def application_detail(session: Session, actor: Actor, application_id: int, registry: CalendarRegistry,

@@ -25,11 +25,11 @@ CHANNEL_PHRASE = {  # "你（单位）于…通过…方式提出的申请"
 def derive_receipt_date(channel: str, facts: dict, today: date) -> tuple[date, dict]:
     """Return the receipt date and the cleaned facts; refuse a missing, impossible or future date."""
     if channel not in CHANNELS:
-        raise InputError(f"未知的收件渠道“{channel}”，可选：{'、'.join(CHANNELS)}", field="channel")
+        raise InputError(f"未知的收件渠道“{channel}”，可选：{'、'.join(v[0] for v in CHANNELS.values())}", field="channel")
     label, fact, fact_label = CHANNELS[channel]
     raw = (facts or {}).get(fact)
     if not raw:
-        raise InputError(f"“{label}”渠道须填写{fact_label}（{fact}）", field=f"channel_facts.{fact}")
+        raise InputError(f"“{label}”渠道须填写{fact_label}", field=f"channel_facts.{fact}")
     try:
         day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     except ValueError:
@@ -51,4 +51,4 @@ def confirm_old_receipt(day: date, today: date, confirm: bool, field: str = "con
         from .errors import Unconfirmed
 
         raise Unconfirmed(f"收到申请之日 {day.isoformat()} 距今已超过一年，请核对；确属如此的，勾选“确认日期无误”"
-                          "（confirm）后再提交", field=field)
+                          "后再提交", field=field)

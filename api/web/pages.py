@@ -35,7 +35,7 @@ from ..client import client_address, user_agent
 from ..csrf import CSRF_HEADER
 from ..deps import SESSION_COOKIE, request_origin
 from .agency_form import letter_and_fee_settings, volume_bands_text
-from .forms import EVENT_FIELDS, FACT_FIELDS, inputs_from_form
+from .forms import EVENT_FIELDS, FACT_FIELDS, OUTCOME_FIELDS, form_field_of, inputs_from_form
 from .session import CSRF_FIELD, csrf_for, csrf_ok, login_redirect, principal, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -118,6 +118,13 @@ def render(request: Request, name: str, p, status: int = 200, **ctx: Any) -> HTM
         _PROVISIONAL_SHOWN.reset(token)
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The Chinese error page (an unknown address, a bad number in it), with the header when logged in."""
+    with new_session() as s:
+        p = principal(request, s)
+        return render(request, "error.html", p, status=status, message=message)
 
 
 def guarded(request: Request, form, session) -> tuple[Any, Response | None]:
@@ -355,16 +362,36 @@ def application_page(request: Request, app_id: int) -> Response:
         p = principal(request, s)
         if p is None:
             return login_redirect(request)
-        try:
-            detail = queries.application_detail(s, p.actor, app_id, get_registry(), local_today(), with_explanation=True)
-            actions = workflow.available_actions(s, p.actor, app_id, today=local_today(), registry=get_registry())
-        except DomainError as exc:
-            return render(request, "error.html", p, status=exc.status, message=exc.message)
-        findings = _draft_findings(s, app_id)
         errors = {"event": request.query_params.get("event"), "message": request.query_params.get("bad")}
-        return render(request, "application.html", p, a=detail, actions=actions, fields=EVENT_FIELDS, errors=errors,
-                      values={}, findings=findings, docs=case_file.list_documents(s, p.actor, app_id),
-                      upload_kinds=case_file.kinds_to_add(s, p.actor, app_id))
+        return application_view(request, s, p, app_id, errors=errors)
+
+
+def application_view(request: Request, s, p, app_id: int, *, status: int = 200, errors: dict | None = None,
+                     values: dict | None = None) -> Response:
+    """The case page; after a refused form, with the form open, its values kept and the error beside its
+    field (``errors``: event, message, field — a form field name —)."""
+    try:
+        detail = queries.application_detail(s, p.actor, app_id, get_registry(), local_today(), with_explanation=True)
+        actions = workflow.available_actions(s, p.actor, app_id, today=local_today(), registry=get_registry())
+    except DomainError as exc:
+        return render(request, "error.html", p, status=exc.status, message=exc.message)
+    findings = _draft_findings(s, app_id)
+    return render(request, "application.html", p, status=status, a=detail, actions=actions, fields=EVENT_FIELDS,
+                  errors=errors or {}, values=values or {}, findings=findings, outcome_fields=OUTCOME_FIELDS,
+                  docs=case_file.list_documents(s, p.actor, app_id), upload_kinds=case_file.kinds_to_add(s, p.actor, app_id),
+                  defaults={"amend_registration": _as_registered(s, app_id)},
+                  my_roles={role for aid, role in p.actor.grants if aid == detail["agency"]["id"]})
+
+
+def _as_registered(s, app_id: int) -> dict:
+    """The correction form starts from what is registered (the phone excepted: it is shown masked)."""
+    from engine.models import ApplicantDetails
+
+    app, given = s.get(Application, app_id), s.get(ApplicantDetails, app_id)
+    values = {k: getattr(given, k) or "" for k in ("name", "kind", "subtype", "email", "address", "postcode")}
+    values |= {k: getattr(app, k) or "" for k in ("request_text", "purpose", "form_wanted", "delivery_wanted", "channel")}
+    values["received_on"] = (app.channel_facts or {}).get(FACT_FIELDS.get(app.channel, ""), app.received_date.isoformat())
+    return values
 
 
 def _draft_findings(session, app_id: int) -> dict[int, list[dict]]:
@@ -404,8 +431,14 @@ async def fire_event(request: Request, app_id: int, event: str) -> Response:
                 workflow.fire(s, p.actor, app_id, event, inputs, expected_version=int_or(version),
                               today=local_today(), registry=get_registry(), letters=letter_desk())
             except DomainError as exc:
-                field = f"（{exc.field}）" if exc.field else ""
-                return with_msg(f"/applications/{app_id}?event={event}", f"{EVENTS.get(event, event)}未完成：{exc.message}{field}", bad=True)
+                s.rollback()
+                if isinstance(exc, NotFound) or event not in EVENT_FIELDS:
+                    return render(request, "error.html", p, status=exc.status, message=exc.message)
+                values = {k: str(v) for k, v in form.items() if k not in (CSRF_FIELD, "version")}
+                errors = {"event": event, "message": f"{EVENTS.get(event, event)}未完成：{exc.message}",
+                          "field": form_field_of(event, exc.field), "text": exc.message,
+                          "confirm": isinstance(exc, Unconfirmed)}
+                return application_view(request, s, p, app_id, status=exc.status, errors=errors, values=values)
             return with_msg(f"/applications/{app_id}", f"已{EVENTS.get(event, event)}")
 
     return await run_in_threadpool(work)

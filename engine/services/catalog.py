@@ -5,10 +5,10 @@ read from."""
 from __future__ import annotations
 
 from ..eventdef import EventDef, declared
-from . import (closing, consultation, correction, decision, documents, extension, fees, intake, late_exceptions,
-               letter_records, reasons, redaction, review_cases)
+from . import (amendment, closing, consultation, correction, decision, documents, extension, fees, intake,
+               late_exceptions, letter_records, reasons, redaction, review_cases)
 
-_MODULES = (intake, correction, reasons, consultation, fees, late_exceptions, extension, decision, closing,
+_MODULES = (intake, amendment, correction, reasons, consultation, fees, late_exceptions, extension, decision, closing,
             letter_records, review_cases, documents, redaction)
 
 # Written outside ``fire``: the calendar recomputation's audit event (engine.calendar_change).

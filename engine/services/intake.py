@@ -30,7 +30,7 @@ def one_of(choices: dict[str, str], what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if value not in choices:
-            raise ValueError(f"{what}应为：" + "、".join(f"{label}（{code}）" for code, label in choices.items()))
+            raise ValueError(f"“{what}”应为：" + "、".join(choices.values()))
         return value
 
     return AfterValidator(check)

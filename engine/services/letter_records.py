@@ -106,6 +106,9 @@ def has_draft(case: Case, act: Act) -> None:
         raise Refused("已答复的公开类答复书重新出具时不能修改内容：变更公开的内容须重新作出答复决定并经保密审查"
                       "（条例第十七条）")
     if not editable_drafts(case):
+        if any(x.status == "draft" and x.type == "reply" and releases(x) for x in case.letters()):
+            raise Refused("已答复的公开类答复书重新出具时不能修改内容：变更公开的内容须重新作出答复决定并经保密审查"
+                          "（条例第十七条）")
         raise Refused("没有可修改的文书草稿（已印发的文书不能修改；如有错误，请作废后重新出具）")
 
 

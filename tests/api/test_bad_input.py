@@ -31,7 +31,7 @@ def test_malformed_json(api, app_id):
 def test_wrong_types_and_unknown_fields_name_the_field(api, app_id):
     r = api.event("clerk", app_id, "start_review", {"handling_clerk_id": "abc"})
     assert_refused(r, 422)
-    assert "handling_clerk_id" in r.json()["detail"]
+    assert r.json()["detail"] == "“承办人”应为整数" and r.json()["field"] == "handling_clerk_id"  # the title; the key for machines
     r = api.event("clerk", app_id, "start_review", {"colour": "red"})
     assert_refused(r, 422)
     assert "colour" in r.json()["detail"] and "不允许的字段" in r.json()["detail"]
@@ -113,3 +113,13 @@ def test_admin_agencies_and_users(api):
     assert_refused(r, 422)
     r = api.client.patch(f"/api/v1/admin/agencies/{api.world.other_agency_id}", json={"name": "x"}, headers=api.headers("admin"))
     assert_refused(r, 403)
+
+
+def test_parameters_named_in_chinese(api, app_id):
+    """Query and path parameters are named by their Chinese labels in the detail (the key stays in
+    ``errors[].field`` for machines)."""
+    r = api.get("clerk", "/api/v1/applications/abc")
+    assert_refused(r, 422)
+    assert r.json()["detail"] == "“申请 ID”应为整数" and r.json()["errors"][0]["field"] == "app_id"
+    r = api.get("clerk", "/api/v1/calendar/deadline")
+    assert r.json()["detail"] == "“收到申请之日”缺少必填项"

@@ -55,7 +55,7 @@ def test_bad_input_is_422_problem_in_chinese(client, params, field, message):
 
 def test_missing_parameter_names_the_field(client):
     r = client.get("/api/v1/calendar/deadline")
-    assert r.status_code == 422 and "received" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["detail"] == "“收到申请之日”缺少必填项" and r.json()["errors"][0]["field"] == "received"
 
 
 def test_unknown_year_is_422_unless_provisional(client):

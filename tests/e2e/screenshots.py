@@ -33,6 +33,34 @@ def _wait_until_up(base: str, seconds: float = 60) -> None:
             time.sleep(0.3)
 
 
+def _panel(page, label):
+    panel = page.locator("section.actions details", has=page.locator(f"summary:text-is('{label}')")).first
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    return panel
+
+
+def _forms(clerk, tablet, base: str, out: Path) -> None:
+    """The decision form with one outcome's fields, a refusal beside its field, the correction of
+    registration data, the 404 page."""
+    clerk.goto(f"{base}/?status=handling")
+    case = f"{base}{clerk.locator('#all tbody a').first.get_attribute('href')}"
+    for page, name in ((clerk, "decide-form.png"), (tablet, "decide-form-tablet.png")):
+        page.goto(case)
+        _panel(page, "作出答复决定").locator("select[name=outcome]").select_option("not_exist")
+        page.locator("section.actions").screenshot(path=str(out / name))
+    panel = _panel(clerk, "作出答复决定")
+    panel.locator("select[name=outcome]").select_option("withhold")
+    with clerk.expect_navigation():
+        panel.locator("button[type=submit]").click()
+    clerk.locator("section.actions").screenshot(path=str(out / "decide-form-error.png"))
+    clerk.goto(case)
+    _panel(clerk, "更正登记信息")
+    clerk.locator("section.actions").screenshot(path=str(out / "amend-registration.png"))
+    clerk.goto(f"{base}/applications/abc")
+    clerk.screenshot(path=str(out / "not-found.png"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -114,6 +142,7 @@ def main() -> None:
                     page = session(user, 820, 1180)
                     page.goto(f"{base}{url}")
                     page.screenshot(path=str(out / name), full_page=True)
+                _forms(clerk, tablet, base, out)
                 browser.close()
         finally:
             server.terminate()

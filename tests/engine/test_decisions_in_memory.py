@@ -284,3 +284,28 @@ def test_redact_document_refused_without_the_copy_or_in_secrecy_review_art37():
     reviewing, _ = _redaction_case("secrecy_review")
     with pytest.raises(Refused, match="不能区分处理"):
         admit(reviewing, actor(1, "clerk"), EVENTS["redact_document"], D("2026-03-05"), REGISTRY)
+
+
+def test_amend_registration_changes_this_applications_details_and_the_receipt_art31():
+    """更正登记信息: the applicant as given on this application (a record update, never the shared
+    applicant), the receipt re-derived by channel (条例第三十一条), what was wrong noted beside what it became."""
+    from engine.services import amendment
+
+    c = case(status="reviewing")
+    c.app.channel_facts = {"mail_received": "2026-03-02"}
+    data = amendment.AmendRegistrationIn(name="张三丰", email="zs@example.cn", channel="post_signed",
+                                         received_on=D("2026-03-04"), reason="依原件更正")
+    change = amendment.amend_registration(c, data, act(CLERK, "clerk"))
+    (record, fields), = change.updates
+    assert record is c.applicant and fields == {"name": "张三丰", "email": "zs@example.cn"}
+    assert change.app == {"channel": "post_signed", "channel_facts": {"signed_for": "2026-03-04"},
+                          "received_date": D("2026-03-04")}
+    assert change.notes["amended"]["name"] == ["张三", "张三丰"] and change.reason == "依原件更正"
+
+
+def test_amend_registration_guard_refuses_once_answered():
+    from engine.services import amendment
+
+    with pytest.raises(Refused, match="不能再更正"):
+        amendment.until_signed(case(status="replied"), act(CLERK, "clerk"))
+    amendment.until_signed(case(status="reply_drafting"), act(CLERK, "clerk"))  # until the reply is signed

@@ -63,6 +63,7 @@ def inputs_for(event: str, case, today: date, draw) -> dict:
         "withdraw": {"withdrawn_on": day},
         "reopen": {"decision_reference": "复决〔2026〕1号", "new_due": "2027-12-31", "reason": "责令重新答复"},
         "edit_letter": {"letter_id": drafts[-1].id if drafts else 1, "request_summary": "摘要"},
+        "amend_registration": {"name": draw(st.sampled_from(["张三丰", "李四"])), "reason": "登记时录入有误"},
     }
     return table.get(event, {})
 
