@@ -115,9 +115,12 @@ def inputs_from_form(event: str, form: dict[str, str]) -> dict:
     if event == "decide":
         outcome = form.get("outcome", "")
         wanted = {d.key for d in OUTCOMES[outcome].details} if outcome in OUTCOMES else set()
-        return {"outcome": outcome, "details": _details_from_form(form, wanted),
-                "confirm": form.get("confirm") in ("on", "true", "1"),
-                "documents": [int(x) for x in (form.get("documents") or "").split(",") if x.strip().isdigit()]}
+        out = {"outcome": outcome, "details": _details_from_form(form, wanted),
+               "confirm": form.get("confirm") in ("on", "true", "1")}
+        picked = [int(x) for x in (form.get("documents") or "").split(",") if x.strip().isdigit()]
+        if picked:  # the released documents chosen (the attachments list then derives from them)
+            out["documents"] = picked
+        return out
     if event == "edit_letter":
         out = {"letter_id": int(v) if (v := form.get("letter_id", "").strip()).isdigit() else v}
         if (summary := (form.get("request_summary") or "").strip()):
