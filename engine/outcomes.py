@@ -315,6 +315,14 @@ def validate_details(outcome: str, details: dict | None, *, today: date | None =
 # One line of help per detail, shown under its field in the decision form (a detail without one shows
 # its label only). Keyed by ``Detail.key``: the same key means the same thing in every outcome.
 DETAIL_HELP: dict[str, str] = {
+    "public_interest_reasons": "第三方不同意公开而决定公开的，写明不公开可能对公共利益造成重大影响的理由（条例第三十二条）",
+    "withheld_parts": "每行一项：不予公开的部分｜理由类别｜理由，如：企业报价｜商业秘密｜涉及投标人的商业秘密",
+    "objections_withheld": "部分公开恰好不公开第三方反对公开的内容的，逐行写明该征求意见的编号或第三方名称",
+    "corrected_record": "已更正的政府信息及更正后的内容（条例第四十一条）",
+    "corrected_on": "完成更正的日期",
+    "competent_agency": "有权更正该信息的行政机关名称",
+    "competent_contact": "该机关的联系方式",
+    "forwarded_on": "已转送有权机关处理的，填写转送日期；未转送的留空（告知申请人向其提出）",
     "provision_form": "如：纸质复印件、电子文档",
     "provision_method": "如：邮寄、电子邮件发送、当面领取",
     "provision_channel": "提供信息所通过的途径，如：本机关政府信息公开窗口",
