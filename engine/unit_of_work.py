@@ -34,6 +34,7 @@ from .errors import Refused
 from .eventdef import EventDef
 from .models import Agency, ApplicantDetails, Application, Event, Letter, mask_pii
 from .numbering import next_number, tracking_number
+from .portal.codes import verification_print
 from .letter_data import letter_data
 
 
@@ -192,7 +193,7 @@ def freeze_letter(session: Session, case: Case, act: Act, letter: Letter, series
     letter.number = format_number(case.agency.code, series, year, letter.seq)
     letter.issued_on, letter.issued_at, letter.signer_id = act.today, act.now, act.actor.user_id
     letter.data = {**letter.data, "number": letter.number, "issue_date": act.today.isoformat(),
-                   "signer": act.actor.name}
+                   "signer": act.actor.name, **verification_print(letter.number)}
     blocking = [f for f in letters.audit(case, letter, act.registry) if f.get("severity") == "blocking" and not f.get("ok")]
     if blocking:
         raise Refused("答复书未通过法制审核的必备项检查：" + "；".join(f["message"] for f in blocking))

@@ -35,7 +35,18 @@ def context(data: dict, addressee: str, *, draft: bool, letter_type: str = "repl
         "fonts": {k: Markup(v) for k, v in FONTS.items()},  # our constants, used inside <style>
         "draft": draft,
         "created": created,
+        "verify_qr": verification_qr(data.get("verify_url") or ""),
     }
+
+
+@lru_cache(maxsize=64)
+def verification_qr(url: str) -> str:
+    """The verification address as a QR code (an SVG data URI; segno, BSD), or nothing without one."""
+    if not url:
+        return ""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=2, border=2)
 
 
 def render_html(data: dict, addressee: str, *, letter_type: str, outcome: str | None, draft: bool = False,

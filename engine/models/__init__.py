@@ -8,6 +8,7 @@ from .application import Application
 from .calendar import CalendarSchedule
 from .documents import Document, Redaction
 from .event import AccessLog, Event
+from .portal import AgencyGuide, OnlineSubmission, PortalFailure
 from .report_record import FrozenReport, PriorConclusion
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
@@ -16,6 +17,9 @@ __all__ = [
     "ROLE_ZH",
     "AccessLog",
     "AdminEvent",
+    "AgencyGuide",
+    "OnlineSubmission",
+    "PortalFailure",
     "ApiToken",
     "LoginFailure",
     "Agency",
