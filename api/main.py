@@ -13,12 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
 from .schemas.problems import document
-from .routers import admin, alerts, applications, auth, calendar, fees, health, letters, reports
+from .routers import (admin, alerts, applications, auth, calendar, fees, health, letters, online_intake, public,
+                      reports)
 
 API_PREFIX = "/api/v1"
 # The API first: routes are matched in order, and most requests are API calls.
 API_ROUTERS = (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
-               calendar.router, admin.router)
+               calendar.router, admin.router, public.router, online_intake.router)
 
 
 def warm_up(connections: int = 4) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 from sqlmodel import Field, SQLModel
@@ -48,6 +48,7 @@ class OnlineSubmission(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)  # pending | confirmed | not_application
     ip: str = Field(default="", max_length=64, index=True)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
+    submitted_on: date  # the local day (a confirmation cannot be earlier)
     decided_at: Optional[datetime] = Field(default=None, sa_column=utc_column(nullable=True))
     decided_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     application_id: Optional[int] = Field(default=None, foreign_key="applications.id")

@@ -84,7 +84,7 @@ def submit(session: Session, agency_code: str, payload: dict, key: str | None, i
         row = OnlineSubmission(agency_id=agency.id, tracking_number=codes.new_tracking_number(today),
                                query_code_hash=codes.code_hash(code), idempotency_key_hash=key_hash,
                                request_sha256=body_hash, code_sealed=codes.seal(code, key), payload=clean,
-                               ip=ip[:64])
+                               ip=ip[:64], submitted_on=today)
         try:
             with begin_write(session):
                 session.add(row)
@@ -162,7 +162,7 @@ def confirm(session: Session, actor: Actor, submission_id: int, inputs: dict, *,
     data = parse(ConfirmIn, inputs)
     row = _own_pending(session, actor, submission_id)
     day = data.confirmed_on or today
-    if day < row.submitted_at.date():
+    if day < row.submitted_on:
         raise InputError("确认收到日期不能早于网上提交之日", field="confirmed_on")
     registration = as_registration(row.payload, day)
     registration["channel_facts"]["online_submission"] = row.tracking_number

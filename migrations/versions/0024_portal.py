@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("status", _TEXT(length=16), nullable=False),
         sa.Column("ip", _TEXT(length=64), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_on", sa.Date(), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("application_id", sa.Integer(), nullable=True),
