@@ -5,6 +5,7 @@ import pytest
 
 PUBLIC, USER, CASE, ADMIN, REPORT = "public", "user", "case", "admin", "report"
 PLATFORM, AUDIT = "platform", "audit"  # the platform administrator only; legal staff and the platform admin
+INTAKE = "intake"  # clerks (the online submissions of their own agencies)
 FREEZE = "freeze"  # the agency's legal staff or its administrator (freezing a published report year)
 QUERIES = {  # query strings for routes that need them (the DEMO agency's own report)
     "/api/v1/reports/annual": "?agency=DEMO&year=2026",
@@ -59,6 +60,15 @@ ACCESS = {
     ("POST", "/api/v1/admin/users/{user_id}/deactivate"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/activate"): ADMIN,
     ("GET", "/api/v1/admin/audit"): AUDIT,
+    ("GET", "/api/v1/public/agencies"): PUBLIC,
+    ("GET", "/api/v1/public/agencies/{agency_code}/guide"): PUBLIC,
+    ("POST", "/api/v1/public/applications"): PUBLIC,
+    ("GET", "/api/v1/public/applications/{tracking_number}"): PUBLIC,
+    ("GET", "/api/v1/public/letters/verify"): PUBLIC,
+    ("PUT", "/api/v1/guides/{agency_code}"): ADMIN,
+    ("GET", "/api/v1/online-submissions"): INTAKE,
+    ("POST", "/api/v1/online-submissions/{submission_id}/confirm"): INTAKE,
+    ("POST", "/api/v1/online-submissions/{submission_id}/not-application"): INTAKE,
 }
 ROLES = ["clerk", "head", "secrecy", "legal", "supervisor", "admin", "other_clerk", "other_head", "other_admin",
          "platform", None]
@@ -91,7 +101,8 @@ def case(api):
     detail = api.get("clerk", f"/api/v1/applications/{app['id']}").json()
     return {"app_id": app["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
             "event": "legal_review", "year": 2026, "alert_id": _alert(api, app["id"]), "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
-            "grant_id": 1}
+            "grant_id": 1, "agency_code": "DEMO", "tracking_number": "W20260310000000",
+            "submission_id": _submission(api)}
 
 
 BODIES = {  # valid bodies, so that authorisation — not validation — decides the answer
@@ -117,10 +128,17 @@ def _alert(api, app_id):
         return alert.id
 
 
+def _submission(api):
+    from tests.api.test_portal_api import apply
+
+    apply(api)
+    return api.get("clerk", "/api/v1/online-submissions").json()[0]["id"]
+
+
 def call(api, who, method, path, ids):
     url = path.format(**ids) + QUERIES.get(path, "")
     kwargs = {}
-    if method in ("POST", "PATCH"):
+    if method in ("POST", "PATCH", "PUT"):
         kwargs["json"] = BODIES.get(path, {})
     return api.client.request(method, url, headers=api.headers(who), **kwargs)
 
@@ -154,6 +172,8 @@ def test_matrix(api, case, who):
             assert (r.status_code != 403) == (who == "platform"), where
         elif access == AUDIT:
             assert (r.status_code != 403) == (who in ("legal", "platform")), where
+        elif access == INTAKE:
+            assert (r.status_code == 403) == (who not in ("clerk", "other_clerk")), where
         elif access == FREEZE:
             assert (r.status_code != 403) == (who in ("legal", "admin")), where
 
