@@ -97,9 +97,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import pages
+    from .web import online_intake, pages, portal
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(portal.router)
+    app.include_router(online_intake.router)
     app.include_router(pages.router)
     return app
 
