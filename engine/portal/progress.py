@@ -13,6 +13,7 @@ from ..errors import NotFound
 from ..letter_data import LETTER_TYPES
 from ..models import Agency, Application, Letter, OnlineSubmission
 from ..outcomes import OUTCOMES
+from ..states import OPEN_STATES
 from . import codes, limits
 from .submissions import ANSWER_KINDS
 
@@ -37,7 +38,7 @@ PLAIN = {
 }
 # Why the answer clock is not running, by state (条例 art 30, 32, 35; 国办函〔2020〕109号).
 PAUSED_WHY = {
-    "awaiting_correction": "等待补正，补正期间不计入答复期限（条例第三十条）",
+    "awaiting_correction": "等待补正，答复期限自收到补正后的申请之日起计算（条例第三十条）",
     "awaiting_reasons": "等待说明理由（条例第三十五条）",
     "consulting": "征求第三方或有关机关意见，所需时间不计入答复期限（条例第三十二条、第三十四条）",
     "awaiting_payment": "等待缴纳信息处理费，缴费期间不计入答复期限",
@@ -81,7 +82,8 @@ def progress(session: Session, tracking_number: str, code: str, ip: str) -> dict
 
 
 def _case(session: Session, app: Application, answer: dict) -> None:
-    paused = app.clock_state == "paused"
+    # paused (consultation, payment) or stopped (correction: it starts again on the corrected application)
+    paused = app.status in OPEN_STATES and app.clock_state != "running"
     withdrawn = app.outcome == "withdrawn"
     answer.update(
         state_label="申请已撤回" if withdrawn else PLAIN.get(app.status, app.status),

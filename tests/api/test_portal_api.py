@@ -223,7 +223,8 @@ def test_progress_shows_the_pause_and_the_letters_but_no_personal_data(api):
     text = p.text
     body = p.json()
     assert body["letters"][0]["title"] == "补正告知书" and body["letters"][0]["number"]
-    assert "补正" in body["state_label"]
+    assert "补正" in body["state_label"] and body["paused"] and "第三十条" in body["paused_reason"]
+    assert body["due_date"] is None
     assert APPLICANT["id_number"] not in text and APPLICANT["phone"] not in text and APPLICANT["name"] not in text
 
 
