@@ -11,13 +11,14 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Resp
 from pydantic import ConfigDict, Field, create_model
 from sqlmodel import Session
 
-from engine.portal import guide, progress, submissions, verification
+from engine.portal import guide, progress, service, submissions, verification
 from engine.portal.guide import GuideIn
 from engine.services.intake import RegisterIn
 from engine.validation import CleanModel
 
 from ..client import client_address
-from ..deps import Principal, get_session, request_origin, requires, today
+from ..responses import attachment
+from ..deps import Principal, get_session, registry, request_origin, requires, today
 from ..schemas.problems import COMMON, errors
 from ..schemas.public import Guide, PlatformAgency, Progress, Submitted, Verification
 
@@ -93,6 +94,20 @@ def follow(tracking_number: Annotated[str, Path(min_length=1, max_length=32)], r
            session: Session = Depends(get_session)) -> dict:
     response.headers["Cache-Control"] = "no-store"
     return progress.progress(session, tracking_number, code, client_address(request))
+
+
+@router.get("/public/applications/{tracking_number}/letters/{letter_id}.pdf", summary="下载已印发的文书",
+            response_class=Response, responses={200: {"description": "PDF", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}},
+            description="凭查询号和查询码下载本申请已印发的文书。申请人选择网上获取或电子邮件的，首次下载即为送达："
+                        "系统在案件上登记网上送达（日期、时间、地址），自送达之日起计算补正、缴费和救济期限。")
+def download_letter(tracking_number: Annotated[str, Path(min_length=1, max_length=32)],
+                    letter_id: Annotated[int, Path(ge=1, le=2**31 - 1)], request: Request,
+                    code: Annotated[str, Query(min_length=1, max_length=64, description="查询码")],
+                    session: Session = Depends(get_session), reg=Depends(registry), day: date = Depends(today)) -> Response:
+    pdf, name = service.download(session, tracking_number, code, letter_id, client_address(request), today=day,
+                                 registry=reg)
+    return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store", **attachment(name)})
 
 
 @router.get("/public/letters/verify", summary="核验文书", response_model=Verification,

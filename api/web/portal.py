@@ -10,14 +10,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from engine.case import local_today
 from engine.db import new_session
 from engine.errors import DomainError
 from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
-from engine.portal import guide, progress, submissions, verification
+from engine.portal import guide, progress, service, submissions, verification
 from engine.services.intake import DELIVERIES, FORMS
 
 from ..client import client_address
@@ -70,7 +70,33 @@ async def track(request: Request) -> HTMLResponse:
         result = await run_in_threadpool(_read, progress.progress, number, code, client_address(request))
     except DomainError as exc:
         return refused(request, "track.html", exc, result=None, number=number)
-    return page(request, "track.html", result=result, number=number)
+    return page(request, "track.html", result=result, number=number, code=code)
+
+
+@router.post("/letters/download")
+async def download(request: Request) -> Response:
+    """A letter from the progress page (by POST, like the look-up): the first download of a letter the
+    applicant asked to receive online is its service (engine.portal.service)."""
+    from engine.calendar_registry import get_registry
+
+    from ..responses import attachment
+
+    form = await request.form()
+    number, code = str(form.get("number", ""))[:64].strip(), str(form.get("code", ""))[:64].strip()
+    letter_id = str(form.get("letter_id", ""))
+    if not (number and code and letter_id.isdigit() and len(letter_id) < 10):
+        return page(request, "track.html", status=422, result=None, number=number, error="请填写查询号和查询码")
+
+    def go():
+        with new_session() as s:
+            return service.download(s, number, code, int(letter_id), client_address(request), today=local_today(),
+                                    registry=get_registry())
+
+    try:
+        pdf, name = await run_in_threadpool(go)
+    except DomainError as exc:
+        return refused(request, "track.html", exc, result=None, number=number)
+    return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store", **attachment(name)})
 
 
 @router.get("/verify")

@@ -75,9 +75,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_portal_failures_ip"), "portal_failures", ["ip"])
     op.create_index(op.f("ix_portal_failures_at"), "portal_failures", ["at"])
+    # electronic service recorded by the system when the applicant first downloads a letter
+    with op.batch_alter_table("service_records") as batch:
+        batch.alter_column("recorded_by_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM service_records WHERE recorded_by_id IS NULL")
+    with op.batch_alter_table("service_records") as batch:
+        batch.alter_column("recorded_by_id", existing_type=sa.Integer(), nullable=False)
     op.drop_table("portal_failures")
     op.drop_table("online_submissions")
     op.drop_table("agency_guides")

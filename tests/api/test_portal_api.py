@@ -266,3 +266,56 @@ def test_a_wrong_code_or_number_is_unknown(api, params):
 def test_verification_refuses_missing_or_oversized_input(api):
     assert api.client.get("/api/v1/public/letters/verify", params={"number": "x"}).status_code == 422
     assert api.client.get("/api/v1/public/letters/verify", params={"number": "x" * 65, "code": "A"}).status_code == 422
+
+
+# -- 5. electronic service ----------------------------------------------------------------------------
+
+
+def confirmed_with_notice(api, delivery="online"):
+    sent = apply(api, {**ONLINE, "delivery_wanted": delivery}).json()
+    app_id = api.post("clerk", f"/api/v1/online-submissions/{pending_id(api)}/confirm", {}).json()["application_id"]
+    api.event("clerk", app_id, "start_review")
+    letters = api.event("clerk", app_id, "request_correction", {"items": ["请写明文件名称"]}).json()["letters"]
+    api.post("clerk", f"/api/v1/letters/{letters[0]['id']}/issue")
+    return sent, app_id, letters[0]["id"]
+
+
+def download(api, sent, letter_id, code=None):
+    return api.client.get(f"/api/v1/public/applications/{sent['tracking_number']}/letters/{letter_id}.pdf",
+                          params={"code": code or sent["query_code"]})
+
+
+def test_the_first_download_is_the_electronic_service_and_starts_the_correction_period(api):
+    """条例 art 30 with electronic service: the correction period runs from the notice's service, which is
+    the applicant's first download when the applicant chose to receive online."""
+    sent, app_id, letter_id = confirmed_with_notice(api)
+    r = download(api, sent, letter_id)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF") and "attachment" in r.headers["content-disposition"]
+    detail = api.get("clerk", f"/api/v1/applications/{app_id}").json()
+    (service,) = detail["service_records"]
+    assert service["method"] == "online" and service["served_on"] == "2026-03-10" and "首次下载" in service["proof"]
+    assert service["recorded_by_id"] is None
+    from engine.models import Application
+    from sqlmodel import Session
+
+    with Session(api.world.engine) as s:
+        assert s.get(Application, app_id).correction_notice_served_on.isoformat() == "2026-03-10"
+    assert download(api, sent, letter_id).status_code == 200
+    assert len(api.get("clerk", f"/api/v1/applications/{app_id}").json()["service_records"]) == 1
+
+
+def test_a_download_by_post_wanted_records_no_service(api):
+    sent, app_id, letter_id = confirmed_with_notice(api, delivery="post")
+    assert download(api, sent, letter_id).status_code == 200
+    assert api.get("clerk", f"/api/v1/applications/{app_id}").json()["service_records"] == []
+
+
+def test_a_wrong_code_or_another_cases_letter_downloads_nothing(api):
+    sent, app_id, letter_id = confirmed_with_notice(api)
+    assert download(api, sent, letter_id, code="WRONGWRONG").status_code == 404
+    other = api.register()
+    api.event("clerk", other["id"], "start_review")
+    foreign = api.event("clerk", other["id"], "request_correction", {"items": ["请写明"]}).json()["letters"][0]["id"]
+    api.post("clerk", f"/api/v1/letters/{foreign}/issue")
+    assert download(api, sent, foreign).status_code == 404
+    assert api.get("clerk", f"/api/v1/applications/{app_id}").json()["service_records"] == []
