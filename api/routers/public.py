@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Resp
 from pydantic import ConfigDict, Field, create_model
 from sqlmodel import Session
 
-from engine.portal import guide, progress, service, submissions, verification
+from engine.portal import correction, guide, progress, service, submissions, verification
 from engine.portal.guide import GuideIn
 from engine.services.intake import RegisterIn
 from engine.validation import CleanModel
@@ -20,7 +20,7 @@ from ..client import client_address
 from ..responses import attachment
 from ..deps import Principal, get_session, registry, request_origin, requires, today
 from ..schemas.problems import COMMON, errors
-from ..schemas.public import Guide, PlatformAgency, Progress, Submitted, Verification
+from ..schemas.public import CorrectionSent, Guide, PlatformAgency, Progress, Submitted, Verification
 
 router = APIRouter(tags=["申请人门户"], responses={**COMMON, **errors(404, 429)})
 
@@ -108,6 +108,24 @@ def download_letter(tracking_number: Annotated[str, Path(min_length=1, max_lengt
     pdf, name = service.download(session, tracking_number, code, letter_id, client_address(request), today=day,
                                  registry=reg)
     return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store", **attachment(name)})
+
+
+class CorrectionBody(CleanModel):
+    code: str = Field(min_length=1, max_length=64, title="查询码")
+    corrected_text: str = Field(min_length=1, max_length=20000, title="补正后的申请内容")
+
+
+@router.post("/public/applications/{tracking_number}/correction", status_code=201, summary="在线提交补正",
+             response_model=CorrectionSent, responses=errors(409),
+             description="申请处于待补正时，凭查询号和查询码提交补正后的申请内容；须带 Idempotency-Key。"
+                         "工作人员确认收到之日为收到补正之日（条例第三十一条第（三）项），答复期限自该日起重新计算（第三十条）。")
+def correct_online(tracking_number: Annotated[str, Path(min_length=1, max_length=32)], body: CorrectionBody,
+                   request: Request,
+                   idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+                   session: Session = Depends(get_session), day: date = Depends(today)) -> dict:
+    done = correction.submit_correction(session, tracking_number, body.code, {"corrected_text": body.corrected_text},
+                                        idempotency_key, client_address(request), day)
+    return {"tracking_number": done.tracking_number, "submitted_at": progress.local(done.submitted_at)}
 
 
 @router.get("/public/letters/verify", summary="核验文书", response_model=Verification,

@@ -70,6 +70,15 @@ class Progress(Answer):
     outcome_label: str | None = Field(description="答复类型")
     answer: NotApplicationAnswer | None = Field(description="不属于政府信息公开申请时的答复")
     letters: list[ProgressLetter] = Field(description="已印发的文书")
+    correction_pending: bool = Field(description="已在线提交补正，等待确认收到")
+    may_correct: bool = Field(description="现在可以在线提交补正")
+
+
+class CorrectionSent(Answer):
+    """补正已提交，等待工作人员确认收到（确认之日为收到补正之日）。"""
+
+    tracking_number: str = Field(description="补正的查询号（凭原查询码查询原申请的进度）")
+    submitted_at: str
 
 
 class Verification(Answer):
@@ -101,6 +110,7 @@ class OnlineSubmissionRow(Answer):
     """网上申请（待确认或已处理）。"""
 
     id: int
+    kind: Literal["application", "correction"] = Field(description="新申请或补正")
     tracking_number: str
     agency_id: int
     submitted_at: str

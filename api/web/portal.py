@@ -17,7 +17,7 @@ from engine.case import local_today
 from engine.db import new_session
 from engine.errors import DomainError
 from engine.models.applicant import APPLICANT_KINDS, ID_TYPES, LEGAL_SUBTYPES
-from engine.portal import guide, progress, service, submissions, verification
+from engine.portal import correction, guide, progress, service, submissions, verification
 from engine.services.intake import DELIVERIES, FORMS
 
 from ..client import client_address
@@ -70,7 +70,29 @@ async def track(request: Request) -> HTMLResponse:
         result = await run_in_threadpool(_read, progress.progress, number, code, client_address(request))
     except DomainError as exc:
         return refused(request, "track.html", exc, result=None, number=number)
-    return page(request, "track.html", result=result, number=number, code=code)
+    return page(request, "track.html", result=result, number=number, code=code, key=secrets.token_urlsafe(24))
+
+
+@router.post("/correction")
+async def correct(request: Request) -> HTMLResponse:
+    """补正 from the progress page: the corrected application, received when a clerk confirms it."""
+    form = await request.form()
+    number, code = str(form.get("number", ""))[:64].strip(), str(form.get("code", ""))[:64].strip()
+    text, key = str(form.get("corrected_text", ""))[:MAX_FIELD + 1].strip(), str(form.get("key", ""))[:128]
+
+    def go():
+        with new_session() as s:
+            try:
+                correction.submit_correction(s, number, code, {"corrected_text": text}, key, client_address(request),
+                                             local_today())
+            except DomainError as exc:
+                return exc, None
+            return None, progress.progress(s, number, code, client_address(request))
+
+    refusal, result = await run_in_threadpool(go)
+    if refusal is not None:
+        return refused(request, "track.html", refusal, result=None, number=number)
+    return page(request, "track.html", result=result, number=number, code=code, sent=True)
 
 
 @router.post("/letters/download")

@@ -39,6 +39,9 @@ class OnlineSubmission(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agencies.id", index=True)
+    # application: a new application; correction: the corrected application (补正) of a confirmed one,
+    # received likewise when a clerk confirms it (its application_id is set from the start)
+    kind: str = Field(default="application", max_length=16)
     tracking_number: str = Field(max_length=32, unique=True)
     query_code_hash: str = Field(max_length=64)
     idempotency_key_hash: str = Field(max_length=64, unique=True)

@@ -51,7 +51,8 @@ SUBMISSION_PLAIN = {"pending": "已在线提交，等待工作人员确认收到
 def _find(session: Session, tracking_number: str, code: str, ip: str) -> OnlineSubmission:
     limits.check_lookups(session, ip)
     number = str(tracking_number or "").strip().upper()[:32]
-    row = session.exec(select(OnlineSubmission).where(OnlineSubmission.tracking_number == number)).first()
+    row = session.exec(select(OnlineSubmission).where(OnlineSubmission.tracking_number == number,
+                                                      OnlineSubmission.kind == "application")).first()
     if not codes.same(row.query_code_hash if row else _DUMMY, codes.code_hash(code)) or row is None:
         limits.record_failure(session, ip)
         raise NotFound(NOT_FOUND)
@@ -70,7 +71,7 @@ def progress(session: Session, tracking_number: str, code: str, ip: str) -> dict
               "submitted_at": local(row.submitted_at), "stage": row.status,
               "state_label": SUBMISSION_PLAIN.get(row.status, ""), "received_date": None, "due_date": None,
               "due_provisional": False, "paused": False, "paused_reason": None, "outcome_label": None,
-              "answer": None, "letters": []}
+              "answer": None, "letters": [], "correction_pending": False, "may_correct": False}
     if row.status == "not_application":
         answer["answer"] = {"kind_label": ANSWER_KINDS.get(row.answer_kind or "", ""),
                             "message": row.answer_message,
@@ -95,6 +96,13 @@ def _case(session: Session, app: Application, answer: dict) -> None:
     )
     letters = session.exec(select(Letter).where(Letter.application_id == app.id, Letter.status != "draft")
                            .order_by(Letter.issued_at)).all()
+    waiting = session.exec(select(OnlineSubmission.id).where(OnlineSubmission.application_id == app.id,
+                                                             OnlineSubmission.kind == "correction",
+                                                             OnlineSubmission.status == "pending")).first()
+    answer["correction_pending"] = waiting is not None
+    if waiting is not None:
+        answer["state_label"] = "已在线提交补正，等待工作人员确认收到（确认之日为收到补正之日）"
+    answer["may_correct"] = app.status == "awaiting_correction" and waiting is None
     answer["letters"] = [{"id": x.id, "title": LETTER_TYPES.get(x.type, x.type), "number": x.number,
                           "issued_on": x.issued_on.isoformat() if x.issued_on else None,
                           "voided": x.status == "void"} for x in letters]

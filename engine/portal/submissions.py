@@ -129,13 +129,13 @@ def pending(session: Session, actor: Actor) -> list[dict]:
 
 def listed(row: OnlineSubmission) -> dict:
     a = row.payload.get("applicant", {})
-    return {"id": row.id, "tracking_number": row.tracking_number, "agency_id": row.agency_id,
+    return {"id": row.id, "kind": row.kind, "tracking_number": row.tracking_number, "agency_id": row.agency_id,
             "submitted_at": row.submitted_at.isoformat(), "status": row.status,
             "applicant": {"kind": a.get("kind"), "subtype": a.get("subtype"), "name": a.get("name", ""),
                           "id_type": a.get("id_type"), "id_number": mask_id(a.get("id_number", "")),
                           "phone": mask_phone(a.get("phone", "")), "email": a.get("email", ""),
                           "address": a.get("address", ""), "postcode": a.get("postcode", "")},
-            "request_text": row.payload.get("request_text", ""), "purpose": row.payload.get("purpose", ""),
+            "request_text": row.payload.get("request_text") or row.payload.get("corrected_text", ""), "purpose": row.payload.get("purpose", ""),
             "form_wanted": row.payload.get("form_wanted"), "delivery_wanted": row.payload.get("delivery_wanted"),
             "application_id": row.application_id, "answer_kind": row.answer_kind,
             "answer_message": row.answer_message}
@@ -164,6 +164,10 @@ def confirm(session: Session, actor: Actor, submission_id: int, inputs: dict, *,
     day = data.confirmed_on or today
     if day < row.submitted_on:
         raise InputError("确认收到日期不能早于网上提交之日", field="confirmed_on")
+    if row.kind == "correction":
+        from .correction import confirm_correction
+
+        return confirm_correction(session, actor, row, day, today, registry)
     registration = as_registration(row.payload, day)
     registration["channel_facts"]["online_submission"] = row.tracking_number
     row_id = row.id
@@ -193,6 +197,8 @@ def answer_not_application(session: Session, actor: Actor, submission_id: int, i
     data = parse(NotApplicationIn, inputs)
     with begin_write(session):
         row = _own_pending(session, actor, submission_id)
+        if row.kind != "application":
+            raise Conflict("补正材料不能答复为非政府信息公开申请；请确认收到")
         row.status, row.answer_kind, row.answer_message = "not_application", data.kind, data.message
         row.decided_by_id, row.decided_at = actor.user_id, datetime.now(timezone.utc)
         session.add(row)

@@ -40,6 +40,7 @@ def upgrade() -> None:
         "online_submissions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _TEXT(length=16), nullable=False),
         sa.Column("tracking_number", _TEXT(length=32), nullable=False),
         sa.Column("query_code_hash", _TEXT(length=64), nullable=False),
         sa.Column("idempotency_key_hash", _TEXT(length=64), nullable=False),

@@ -65,6 +65,7 @@ ACCESS = {
     ("POST", "/api/v1/public/applications"): PUBLIC,
     ("GET", "/api/v1/public/applications/{tracking_number}"): PUBLIC,
     ("GET", "/api/v1/public/letters/verify"): PUBLIC,
+    ("POST", "/api/v1/public/applications/{tracking_number}/correction"): PUBLIC,
     ("GET", "/api/v1/public/applications/{tracking_number}/letters/{letter_id}.pdf"): PUBLIC,
     ("PUT", "/api/v1/guides/{agency_code}"): ADMIN,
     ("GET", "/api/v1/online-submissions"): INTAKE,

@@ -319,3 +319,46 @@ def test_a_wrong_code_or_another_cases_letter_downloads_nothing(api):
     api.post("clerk", f"/api/v1/letters/{foreign}/issue")
     assert download(api, sent, foreign).status_code == 404
     assert api.get("clerk", f"/api/v1/applications/{app_id}").json()["service_records"] == []
+
+
+# -- 6. answering a correction online ---------------------------------------------------------------
+
+
+def correct(api, sent, text="请公开2025年本局道路运输行政许可事项办理情况统计表", k=None, code=None):
+    return api.client.post(f"/api/v1/public/applications/{sent['tracking_number']}/correction",
+                           json={"code": code or sent["query_code"], "corrected_text": text},
+                           headers={"Idempotency-Key": k or key()})
+
+
+def test_a_correction_sent_online_is_received_when_the_clerk_confirms_it(api):
+    """条例 art 30, 31(三): the corrected application is received on the confirmation day; the answer
+    clock starts again from it."""
+    sent, app_id, _ = confirmed_with_notice(api)
+    k = key()
+    r = correct(api, sent, k=k)
+    assert r.status_code == 201, r.text
+    assert correct(api, sent, k=k).json()["tracking_number"] == r.json()["tracking_number"]  # a retry
+    assert correct(api, sent).status_code == 409  # one waiting correction at a time
+    p = follow(api, sent["tracking_number"], sent["query_code"]).json()
+    assert p["correction_pending"] and not p["may_correct"] and "补正" in p["state_label"]
+    (row,) = api.get("clerk", "/api/v1/online-submissions").json()
+    assert row["kind"] == "correction" and row["application_id"] == app_id
+    not_app = api.post("clerk", f"/api/v1/online-submissions/{row['id']}/not-application",
+                       {"kind": "petition", "message": "x"})
+    assert not_app.status_code == 409
+    done = api.post("clerk", f"/api/v1/online-submissions/{row['id']}/confirm", {})
+    assert done.status_code == 201, done.text
+    detail = api.get("clerk", f"/api/v1/applications/{app_id}").json()
+    assert detail["status"] == "reviewing" and "统计表" in detail["request_text"]
+    p = follow(api, sent["tracking_number"], sent["query_code"]).json()
+    assert p["state_label"] == "正在审核申请" and not p["correction_pending"] and p["due_date"] == "2026-04-08"
+
+
+def test_no_correction_when_none_is_asked_or_with_a_wrong_code(api):
+    sent = apply(api).json()
+    assert correct(api, sent).status_code == 409  # pending: nothing to correct
+    api.post("clerk", f"/api/v1/online-submissions/{pending_id(api)}/confirm", {})
+    assert correct(api, sent).status_code == 409  # registered, no correction asked
+    assert correct(api, sent, code="WRONGWRONG").status_code == 404
+    assert correct(api, sent, text="").status_code == 422
+    assert correct(api, sent, text="长" * 20001).status_code == 422
