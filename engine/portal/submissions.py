@@ -24,7 +24,7 @@ from ..models import Agency, Application, OnlineSubmission, mask_id, mask_phone
 from ..registration import register
 from ..services.intake import RegisterIn, check_applicant
 from ..validation import CleanModel, parse
-from . import codes, limits
+from . import codes, limits, notify
 from .guide import agency_by_code
 
 CHANNEL = "online"  # engine.receipt.CHANNELS: 互联网平台, received when both sides confirm
@@ -88,6 +88,7 @@ def submit(session: Session, agency_code: str, payload: dict, key: str | None, i
         try:
             with begin_write(session):
                 session.add(row)
+                notify.received(session, clean, row.tracking_number, agency.name)
         except IntegrityError:
             earlier = _replay(session, key, key_hash, body_hash)  # the same key, sent twice at once
             if earlier:
@@ -170,7 +171,8 @@ def confirm(session: Session, actor: Actor, submission_id: int, inputs: dict, *,
         return confirm_correction(session, actor, row, day, today, registry)
     registration = as_registration(row.payload, day)
     registration["channel_facts"]["online_submission"] = row.tracking_number
-    row_id = row.id
+    row_id, payload, number = row.id, row.payload, row.tracking_number
+    agency_name = session.get(Agency, row.agency_id).name
     end_transaction(session)
 
     def mark(s: Session, app: Application) -> None:
@@ -180,6 +182,8 @@ def confirm(session: Session, actor: Actor, submission_id: int, inputs: dict, *,
                                  decided_at=datetime.now(timezone.utc)))
         if done.rowcount != 1:
             raise Conflict("该网上申请已处理")
+        notify.confirmed(s, payload, number, agency_name, app.received_date.isoformat(),
+                         app.due_date.isoformat() if app.due_date else None)
 
     app, _ = register(session, actor, row.agency_id, registration, today=today, registry=registry, also=mark)
     return app
@@ -202,6 +206,8 @@ def answer_not_application(session: Session, actor: Actor, submission_id: int, i
         row.status, row.answer_kind, row.answer_message = "not_application", data.kind, data.message
         row.decided_by_id, row.decided_at = actor.user_id, datetime.now(timezone.utc)
         session.add(row)
+        notify.answered(session, row.payload, row.tracking_number, session.get(Agency, row.agency_id).name,
+                        ANSWER_KINDS[data.kind], data.message)
         record_admin_event(session, actor, "online_not_application", agency_id=row.agency_id,
                            target=row.tracking_number, details={"kind": data.kind, "message": data.message},
                            ip=origin.ip, user_agent=origin.user_agent)

@@ -362,3 +362,32 @@ def test_no_correction_when_none_is_asked_or_with_a_wrong_code(api):
     assert correct(api, sent, code="WRONGWRONG").status_code == 404
     assert correct(api, sent, text="").status_code == 422
     assert correct(api, sent, text="长" * 20001).status_code == 422
+
+
+# -- 8. notifications -----------------------------------------------------------------------------
+
+
+def test_the_applicant_is_mailed_on_receipt_and_confirmation_never_with_the_code(api):
+    from sqlmodel import Session, select
+
+    from engine.models import Delivery
+
+    sent = apply(api).json()
+    api.post("clerk", f"/api/v1/online-submissions/{pending_id(api)}/confirm", {})
+    with Session(api.world.engine) as s:
+        mails = s.exec(select(Delivery).where(Delivery.target == "zhangsan@example.cn").order_by(Delivery.id)).all()
+    assert [m.key for m in mails] == [f"portal:{sent['tracking_number']}:received",
+                                      f"portal:{sent['tracking_number']}:confirmed"]
+    assert "2026-04-08" in mails[1].body and all(m.channel == "email" and m.status == "pending" for m in mails)
+    for m in mails:
+        assert sent["query_code"] not in m.body and APPLICANT["id_number"] not in m.body
+
+
+def test_no_mail_without_an_address(api):
+    from sqlmodel import Session, func, select
+
+    from engine.models import Delivery
+
+    apply(api, {**ONLINE, "applicant": dict(APPLICANT)})
+    with Session(api.world.engine) as s:
+        assert s.exec(select(func.count()).select_from(Delivery)).one() == 0
