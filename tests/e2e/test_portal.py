@@ -89,6 +89,26 @@ def test_apply_confirm_follow_and_verify(portal, browser):  # noqa: F811
     page.click("button[type=submit]")
     page.wait_for_selector("text=补正告知书")
     assert "暂停计算" in page.content() and letter_number in page.content()
+    # the first download of the notice is its electronic service (the applicant asked for it online)
+    with page.expect_download() as got:
+        page.click("text=下载补正告知书")
+    assert got.value.suggested_filename.endswith(".pdf")
+    from engine.models import ServiceRecord
+
+    with Session(world.engine) as s:
+        (served,) = s.exec(select(ServiceRecord).where(ServiceRecord.letter_id == letter.id)).all()
+        assert served.method == "online" and served.served_on == TODAY
+    # answering the correction online; the clerk confirms its receipt
+    page.fill("#corrected_text", "请公开2025年本局道路运输行政许可办理情况统计表（按月）")
+    page.click("text=提交补正")
+    page.wait_for_selector("text=补正已提交")
+    shots.take(page, "portal-correction-phone")
+    clerk.goto(f"{base}/online-intake")
+    with clerk.expect_navigation():
+        clerk.click("text=确认收到补正")
+    assert "已确认收到" in clerk.inner_text(".flash.ok")
+    with Session(world.engine) as s:
+        assert s.get(Application, app_id).status == "reviewing"
 
     desk = applicant_page(browser, DESKTOP)
     desk.goto(f"{base}/portal/verify")
