@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from engine.portal import correction, guide, progress, service, submissions, verification
 from engine.portal.guide import GuideIn
+from engine.db import new_session
 from engine.services.intake import RegisterIn
 from engine.validation import CleanModel
 
@@ -90,10 +91,13 @@ def apply_online(body: Annotated[OnlineApplicationBody, Body()], request: Reques
             description="凭查询号和查询码查询：当前状态、答复期限（或暂停及原因）、已印发的文书。查询号不存在与查询码错误的答复完全相同（404）；"
                         "同一地址15分钟内失败20次后暂停查询（429 及 Retry-After）。不显示申请人身份信息。")
 def follow(tracking_number: Annotated[str, Path(min_length=1, max_length=32)], request: Request, response: Response,
-           code: Annotated[str, Query(min_length=1, max_length=64, description="查询码")],
-           session: Session = Depends(get_session)) -> dict:
+           code: Annotated[str, Query(min_length=1, max_length=64, description="查询码")]) -> dict:
     response.headers["Cache-Control"] = "no-store"
-    return progress.progress(session, tracking_number, code, client_address(request))
+    # The session is opened and closed here, not by a dependency: the connection goes back to the pool
+    # before the answer waits for a thread to be validated and sent (50 clients on 4 threads otherwise
+    # hold more connections than the pool has).
+    with new_session() as session:
+        return progress.progress(session, tracking_number, code, client_address(request))
 
 
 @router.get("/public/applications/{tracking_number}/letters/{letter_id}.pdf", summary="下载已印发的文书",
@@ -132,6 +136,6 @@ def correct_online(tracking_number: Annotated[str, Path(min_length=1, max_length
             description="凭文号和文书上的核验码核验：真实有效（genuine）、已作废（voided）或未查询到（unknown）；"
                         "给出文书类型、印发日期和 PDF 的 SHA-256，不显示申请人信息和文书内容。失败次数计入同一地址的查询限制。")
 def verify(request: Request, number: Annotated[str, Query(min_length=1, max_length=64, description="文号")],
-           code: Annotated[str, Query(min_length=1, max_length=32, description="核验码")],
-           session: Session = Depends(get_session)) -> dict:
-    return verification.verify(session, number, code, client_address(request))
+           code: Annotated[str, Query(min_length=1, max_length=32, description="核验码")]) -> dict:
+    with new_session() as session:  # closed before the answer is sent (see ``follow``)
+        return verification.verify(session, number, code, client_address(request))
