@@ -132,6 +132,24 @@ def correct_online(tracking_number: Annotated[str, Path(min_length=1, max_length
     return {"tracking_number": done.tracking_number, "submitted_at": progress.local(done.submitted_at)}
 
 
+class WithdrawalBody(CleanModel):
+    code: str = Field(min_length=1, max_length=64, title="查询码")
+    reason: str = Field(default="", max_length=2000, title="撤回理由")
+
+
+@router.post("/public/applications/{tracking_number}/withdrawal", status_code=201, summary="在线撤回申请",
+             response_model=CorrectionSent, responses=errors(409),
+             description="已确认收到、尚未办结的申请，凭查询号和查询码申请撤回；须带 Idempotency-Key。"
+                         "工作人员确认收到之日为撤回之日，申请即终止。")
+def withdraw_online(tracking_number: Annotated[str, Path(min_length=1, max_length=32)], body: WithdrawalBody,
+                    request: Request,
+                    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+                    session: Session = Depends(get_session), day: date = Depends(today)) -> dict:
+    done = correction.submit_withdrawal(session, tracking_number, body.code, {"reason": body.reason},
+                                        idempotency_key, client_address(request), day)
+    return {"tracking_number": done.tracking_number, "submitted_at": progress.local(done.submitted_at)}
+
+
 @router.get("/public/letters/verify", summary="核验文书", response_model=Verification,
             description="凭文号和文书上的核验码核验：真实有效（genuine）、已作废（voided）或未查询到（unknown）；"
                         "给出文书类型、印发日期和 PDF 的 SHA-256，不显示申请人信息和文书内容。失败次数计入同一地址的查询限制。")

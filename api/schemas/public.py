@@ -72,12 +72,14 @@ class Progress(Answer):
     letters: list[ProgressLetter] = Field(description="已印发的文书")
     correction_pending: bool = Field(description="已在线提交补正，等待确认收到")
     may_correct: bool = Field(description="现在可以在线提交补正")
+    withdrawal_pending: bool = Field(description="已在线申请撤回，等待确认")
+    may_withdraw: bool = Field(description="现在可以在线撤回申请")
 
 
 class CorrectionSent(Answer):
-    """补正已提交，等待工作人员确认收到（确认之日为收到补正之日）。"""
+    """补正（或撤回）已提交，等待工作人员确认收到（确认之日为收到之日）。"""
 
-    tracking_number: str = Field(description="补正的查询号（凭原查询码查询原申请的进度）")
+    tracking_number: str = Field(description="本次提交的编号（凭原查询号和查询码查询原申请的进度）")
     submitted_at: str
 
 
@@ -110,7 +112,7 @@ class OnlineSubmissionRow(Answer):
     """网上申请（待确认或已处理）。"""
 
     id: int
-    kind: Literal["application", "correction"] = Field(description="新申请或补正")
+    kind: Literal["application", "correction", "withdrawal"] = Field(description="新申请、补正或撤回")
     tracking_number: str
     agency_id: int
     submitted_at: str

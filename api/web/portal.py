@@ -76,15 +76,24 @@ async def track(request: Request) -> HTMLResponse:
 @router.post("/correction")
 async def correct(request: Request) -> HTMLResponse:
     """补正 from the progress page: the corrected application, received when a clerk confirms it."""
+    return await _answer(request, correction.submit_correction, "corrected_text")
+
+
+@router.post("/withdrawal")
+async def withdraw(request: Request) -> HTMLResponse:
+    """撤回 from the progress page: the application ends when a clerk confirms receipt."""
+    return await _answer(request, correction.submit_withdrawal, "reason")
+
+
+async def _answer(request: Request, submit, field: str) -> HTMLResponse:
     form = await request.form()
     number, code = str(form.get("number", ""))[:64].strip(), str(form.get("code", ""))[:64].strip()
-    text, key = str(form.get("corrected_text", ""))[:MAX_FIELD + 1].strip(), str(form.get("key", ""))[:128]
+    text, key = str(form.get(field, ""))[:MAX_FIELD + 1].strip(), str(form.get("key", ""))[:128]
 
     def go():
         with new_session() as s:
             try:
-                correction.submit_correction(s, number, code, {"corrected_text": text}, key, client_address(request),
-                                             local_today())
+                submit(s, number, code, {field: text}, key, client_address(request), local_today())
             except DomainError as exc:
                 return exc, None
             return None, progress.progress(s, number, code, client_address(request))

@@ -71,7 +71,8 @@ def progress(session: Session, tracking_number: str, code: str, ip: str) -> dict
               "submitted_at": local(row.submitted_at), "stage": row.status,
               "state_label": SUBMISSION_PLAIN.get(row.status, ""), "received_date": None, "due_date": None,
               "due_provisional": False, "paused": False, "paused_reason": None, "outcome_label": None,
-              "answer": None, "letters": [], "correction_pending": False, "may_correct": False}
+              "answer": None, "letters": [], "correction_pending": False, "may_correct": False,
+              "withdrawal_pending": False, "may_withdraw": False}
     if row.status == "not_application":
         answer["answer"] = {"kind_label": ANSWER_KINDS.get(row.answer_kind or "", ""),
                             "message": row.answer_message,
@@ -103,6 +104,11 @@ def _case(session: Session, app: Application, answer: dict) -> None:
     if waiting is not None:
         answer["state_label"] = "已在线提交补正，等待工作人员确认收到（确认之日为收到补正之日）"
     answer["may_correct"] = app.status == "awaiting_correction" and waiting is None
+    leaving = session.exec(select(OnlineSubmission.id).where(OnlineSubmission.application_id == app.id,
+                                                             OnlineSubmission.kind == "withdrawal",
+                                                             OnlineSubmission.status == "pending")).first()
+    answer["withdrawal_pending"] = leaving is not None
+    answer["may_withdraw"] = app.status in OPEN_STATES and leaving is None
     answer["letters"] = [{"id": x.id, "title": LETTER_TYPES.get(x.type, x.type), "number": x.number,
                           "issued_on": x.issued_on.isoformat() if x.issued_on else None,
                           "voided": x.status == "void"} for x in letters]

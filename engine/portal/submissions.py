@@ -136,7 +136,8 @@ def listed(row: OnlineSubmission) -> dict:
                           "id_type": a.get("id_type"), "id_number": mask_id(a.get("id_number", "")),
                           "phone": mask_phone(a.get("phone", "")), "email": a.get("email", ""),
                           "address": a.get("address", ""), "postcode": a.get("postcode", "")},
-            "request_text": row.payload.get("request_text") or row.payload.get("corrected_text", ""), "purpose": row.payload.get("purpose", ""),
+            "request_text": row.payload.get("request_text") or row.payload.get("corrected_text")
+            or row.payload.get("reason", ""), "purpose": row.payload.get("purpose", ""),
             "form_wanted": row.payload.get("form_wanted"), "delivery_wanted": row.payload.get("delivery_wanted"),
             "application_id": row.application_id, "answer_kind": row.answer_kind,
             "answer_message": row.answer_message}
@@ -165,7 +166,7 @@ def confirm(session: Session, actor: Actor, submission_id: int, inputs: dict, *,
     day = data.confirmed_on or today
     if day < row.submitted_on:
         raise InputError("确认收到日期不能早于网上提交之日", field="confirmed_on")
-    if row.kind == "correction":
+    if row.kind in ("correction", "withdrawal"):
         from .correction import confirm_correction
 
         return confirm_correction(session, actor, row, day, today, registry)

@@ -66,6 +66,7 @@ ACCESS = {
     ("GET", "/api/v1/public/applications/{tracking_number}"): PUBLIC,
     ("GET", "/api/v1/public/letters/verify"): PUBLIC,
     ("POST", "/api/v1/public/applications/{tracking_number}/correction"): PUBLIC,
+    ("POST", "/api/v1/public/applications/{tracking_number}/withdrawal"): PUBLIC,
     ("GET", "/api/v1/public/applications/{tracking_number}/letters/{letter_id}.pdf"): PUBLIC,
     ("PUT", "/api/v1/guides/{agency_code}"): ADMIN,
     ("GET", "/api/v1/online-submissions"): INTAKE,

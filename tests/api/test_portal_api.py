@@ -391,3 +391,27 @@ def test_no_mail_without_an_address(api):
     apply(api, {**ONLINE, "applicant": dict(APPLICANT)})
     with Session(api.world.engine) as s:
         assert s.exec(select(func.count()).select_from(Delivery)).one() == 0
+
+
+def withdraw(api, sent, k=None, code=None):
+    return api.client.post(f"/api/v1/public/applications/{sent['tracking_number']}/withdrawal",
+                           json={"code": code or sent["query_code"], "reason": "已从其他渠道获得"},
+                           headers={"Idempotency-Key": k or key()})
+
+
+def test_withdrawing_online_ends_the_case_when_the_clerk_confirms(api):
+    sent = apply(api).json()
+    assert withdraw(api, sent).status_code == 409  # not yet an application
+    app_id = api.post("clerk", f"/api/v1/online-submissions/{pending_id(api)}/confirm", {}).json()["application_id"]
+    assert withdraw(api, sent, code="WRONGWRONG").status_code == 404
+    assert withdraw(api, sent).status_code == 201
+    assert withdraw(api, sent).status_code == 409  # one at a time
+    p = follow(api, sent["tracking_number"], sent["query_code"]).json()
+    assert p["withdrawal_pending"] and not p["may_withdraw"]
+    (row,) = api.get("clerk", "/api/v1/online-submissions").json()
+    assert row["kind"] == "withdrawal" and row["request_text"] == "已从其他渠道获得"
+    assert api.post("clerk", f"/api/v1/online-submissions/{row['id']}/confirm", {}).status_code == 201
+    detail = api.get("clerk", f"/api/v1/applications/{app_id}").json()
+    assert detail["status"] == "closed" and detail["outcome"] == "withdrawn"
+    p = follow(api, sent["tracking_number"], sent["query_code"]).json()
+    assert p["state_label"] == "申请已撤回" and not p["may_withdraw"]
