@@ -101,7 +101,7 @@ def test_apply_confirm_follow_and_verify(portal, browser):  # noqa: F811
     # answering the correction online; the clerk confirms its receipt
     page.fill("#corrected_text", "请公开2025年本局道路运输行政许可办理情况统计表（按月）")
     page.click("text=提交补正")
-    page.wait_for_selector("text=补正已提交")
+    page.wait_for_selector("text=已提交，等待工作人员确认收到。")
     shots.take(page, "portal-correction-phone")
     clerk.goto(f"{base}/online-intake")
     with clerk.expect_navigation():
