@@ -13,13 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import problems
 from .middleware import RequestContext, redact_uvicorn_access_log
 from .schemas.problems import document
-from .routers import (admin, alerts, applications, auth, calendar, documents, fees, health, letters, proactive,
-                      redactions, reports)
+from .routers import (admin, alerts, applications, auth, calendar, documents, fees, health, letters, online_intake,
+                      proactive, public, redactions, reports)
 
 API_PREFIX = "/api/v1"
 # The API first: routes are matched in order, and most requests are API calls.
 API_ROUTERS = (applications.router, auth.router, letters.router, fees.router, alerts.router, reports.router,
-               calendar.router, admin.router, redactions.router, proactive.router, documents.router)
+               calendar.router, admin.router, redactions.router, proactive.router, documents.router, public.router,
+               online_intake.router)
 
 
 def warm_up(connections: int = 4) -> None:
@@ -97,9 +98,11 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     from fastapi.staticfiles import StaticFiles
 
-    from .web import calendar_pages, pages, print_pages, proactive as proactive_pages, redaction_pages
+    from .web import calendar_pages, online_intake, pages, portal, print_pages, proactive as proactive_pages, redaction_pages
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(portal.router)
+    app.include_router(online_intake.router)
     app.include_router(print_pages.router)
     app.include_router(calendar_pages.router)
     app.include_router(pages.router)

@@ -27,6 +27,8 @@ ACTIONS = {
     "platform_admin_change": "变更平台管理员",
     "report_freeze": "冻结年度报告",
     "proactive_disclosure_decision": "认定主动公开候选事项",
+    "guide_update": "修改申请指南",
+    "online_not_application": "答复网上申请不属于政府信息公开申请",
 }
 SECRET_WORDS = ("secret", "password", "token")
 MASK = "******"

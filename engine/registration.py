@@ -3,6 +3,7 @@ tracking number allocated) — through the unit of work, like every event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
@@ -46,7 +47,10 @@ def find_or_create_applicant(session: Session, agency_id: int, data: ApplicantIn
 def register(
     session: Session, actor: Actor, agency_id: int, inputs: dict, *,
     today: date | None = None, registry: CalendarRegistry | None = None,
+    also: Callable[[Session, Application], None] | None = None,
 ) -> tuple[Application, dict]:
+    """``also``: more work in the same transaction once the case exists (the portal marks the online
+    submission confirmed: both are kept, or neither)."""
     today = today or local_today()
     registry = registry or get_registry()
     with begin_write(session):
@@ -77,4 +81,6 @@ def register(
         # read once the application exists (it counts itself among the applicant's)
         change.note("signals", registration_signals(session, app, agency))
         commit_new(session, case, act, REGISTER.name, data, change)
+        if also is not None:
+            also(session, app)
     return app, change.notes["signals"]

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
         default_factory=list,
         description="origins besides the request's own accepted on cookie-authenticated writes, as JSON: "
                     '["https://ogi.example.gov.cn"] (OGI_TRUSTED_ORIGINS; for a proxy that rewrites Host)')
+    public_url: str = Field(default="", description="the portal's address as applicants reach it, e.g. https://ogi.example.gov.cn "
+                                              "(OGI_PUBLIC_URL): printed with a QR code on letters for verification")
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""

@@ -35,6 +35,7 @@ from .eventdef import EventDef
 from .models import Agency, ApplicantDetails, Application, Event, Letter, mask_pii
 from .numbering import next_number, tracking_number
 from .letter_data import applicant_addressee, letter_data
+from .portal.codes import verification_print
 
 
 class LetterPort(Protocol):
@@ -195,7 +196,8 @@ def freeze_letter(session: Session, case: Case, act: Act, letter: Letter, series
     letter.number = format_number(case.opts.doc_code or case.agency.code, series, year, letter.seq)
     letter.issued_on, letter.issued_at, letter.signer_id = act.today, act.now, act.actor.user_id
     letter.data = {**letter.data, "number": letter.number, "issue_date": act.today.isoformat(),
-                   "signer": act.actor.name, "seal_sha256": case.opts.seal_sha256 or None}
+                   "signer": act.actor.name, "seal_sha256": case.opts.seal_sha256 or None,
+                   **verification_print(letter.number)}
     blocking = [f for f in letters.audit(case, letter, act.registry) if f.get("severity") == "blocking" and not f.get("ok")]
     if blocking:
         raise Refused("答复书未通过法制审核的必备项检查：" + "；".join(f["message"] for f in blocking))

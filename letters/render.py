@@ -83,7 +83,18 @@ def context(data: dict, addressee: str, *, draft: bool, letter_type: str = "repl
         "created": created,
         "font_faces": Markup(font_faces(_font_dir())),  # file names and font names we read, inside <style>
         "seal_uri": _seal_uri(data, draft),
+        "verify_qr": verification_qr(data.get("verify_url") or ""),
     }
+
+
+@lru_cache(maxsize=64)
+def verification_qr(url: str) -> str:
+    """The verification address as a QR code (an SVG data URI; segno, BSD), or nothing without one."""
+    if not url:
+        return ""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=2, border=2)
 
 
 def render_html(data: dict, addressee: str, *, letter_type: str, outcome: str | None, draft: bool = False,

@@ -10,6 +10,7 @@ from .calendar import CalendarSchedule
 from .documents import Document, Redaction
 from .event import AccessLog, Event
 from .proactive import ProactiveDisclosureDecision
+from .portal import AgencyGuide, OnlineSubmission, PortalFailure
 from .report_record import FrozenReport, PriorConclusion
 from .records import Alert, Consultation, Delivery, FeeAssessment, Letter, NumberSeries, ReviewCase, ServiceRecord
 from .user import ROLE_ZH, Role, RoleGrant, User
@@ -18,6 +19,9 @@ __all__ = [
     "ROLE_ZH",
     "AccessLog",
     "AdminEvent",
+    "AgencyGuide",
+    "OnlineSubmission",
+    "PortalFailure",
     "ApiToken",
     "LoginFailure",
     "Agency",

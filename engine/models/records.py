@@ -112,7 +112,8 @@ class ServiceRecord(SQLModel, table=True):
     review_by: Optional[date] = None
     sue_by: Optional[date] = None
     remedy_provisional: bool = False
-    recorded_by_id: int = Field(foreign_key="users.id")
+    # None: recorded by the system (the applicant's first download of the letter on the portal)
+    recorded_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 

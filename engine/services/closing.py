@@ -35,7 +35,8 @@ def has_issued_letter(case: Case, act: Act) -> None:
 
 
 # Service is recorded for notices while open too (the correction and payment periods start there).
-@declare("record_service", "登记送达", moves=[move([*OPEN_STATES, "replied", "closed"], "=")], roles={"clerk"},
+# The system records it too: the applicant's first download on the portal is the electronic service.
+@declare("record_service", "登记送达", moves=[move([*OPEN_STATES, "replied", "closed"], "=")], roles={"clerk", "system"},
          inputs=ServiceIn, guards=[has_issued_letter],
          form=[FormField("letter_id", "letter"), FormField("method", "select", tuple(METHODS.items())),
                FormField("served_on", "date"), FormField("dispatched_on", "date"), FormField("tracking_number"),

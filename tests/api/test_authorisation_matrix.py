@@ -5,6 +5,7 @@ import pytest
 
 PUBLIC, USER, CASE, ADMIN, REPORT = "public", "user", "case", "admin", "report"
 PLATFORM, AUDIT = "platform", "audit"  # the platform administrator only; legal staff and the platform admin
+INTAKE = "intake"  # clerks (the online submissions of their own agencies)
 FREEZE = "freeze"  # the agency's legal staff or its administrator (freezing a published report year)
 PROACTIVE, PROACTIVE_DECIDE = "proactive", "proactive_decide"  # art 44: clerks, heads, legal read; heads decide
 QUERIES = {  # query strings for routes that need them (the DEMO agency's own report)
@@ -68,6 +69,18 @@ ACCESS = {
     ("GET", "/api/v1/admin/audit"): AUDIT,
     ("GET", "/api/v1/agencies/{agency_id}/proactive-candidates"): PROACTIVE,
     ("POST", "/api/v1/agencies/{agency_id}/proactive-candidates/{key}/decision"): PROACTIVE_DECIDE,
+    ("GET", "/api/v1/public/agencies"): PUBLIC,
+    ("GET", "/api/v1/public/agencies/{agency_code}/guide"): PUBLIC,
+    ("POST", "/api/v1/public/applications"): PUBLIC,
+    ("GET", "/api/v1/public/applications/{tracking_number}"): PUBLIC,
+    ("GET", "/api/v1/public/letters/verify"): PUBLIC,
+    ("POST", "/api/v1/public/applications/{tracking_number}/correction"): PUBLIC,
+    ("POST", "/api/v1/public/applications/{tracking_number}/withdrawal"): PUBLIC,
+    ("GET", "/api/v1/public/applications/{tracking_number}/letters/{letter_id}.pdf"): PUBLIC,
+    ("PUT", "/api/v1/guides/{agency_code}"): ADMIN,
+    ("GET", "/api/v1/online-submissions"): INTAKE,
+    ("POST", "/api/v1/online-submissions/{submission_id}/confirm"): INTAKE,
+    ("POST", "/api/v1/online-submissions/{submission_id}/not-application"): INTAKE,
 }
 ROLES = ["clerk", "head", "secrecy", "legal", "supervisor", "admin", "other_clerk", "other_head", "other_admin",
          "platform", None]
@@ -102,7 +115,8 @@ def case(api):
                           data={"kind": "other"}, headers=api.headers("clerk")).json()
     return {"app_id": app["id"], "doc_id": doc["id"], "applicant_id": detail["applicant"]["id"], "letter_id": detail["letters"][0]["id"],
             "event": "legal_review", "year": 2026, "alert_id": _alert(api, app["id"]), "agency_id": api.world.agency_id, "user_id": api.world.users["clerk"],
-            "grant_id": 1, "key": app["id"]}
+            "grant_id": 1, "key": app["id"], "agency_code": "DEMO", "tracking_number": "W20260310000000",
+            "submission_id": _submission(api)}
 
 
 BODIES = {  # valid bodies, so that authorisation — not validation — decides the answer
@@ -142,12 +156,19 @@ def _alert(api, app_id):
         return alert.id
 
 
+def _submission(api):
+    from tests.api.test_portal_api import apply
+
+    apply(api)
+    return api.get("clerk", "/api/v1/online-submissions").json()[0]["id"]
+
+
 def call(api, who, method, path, ids):
     url = path.format(**ids) + QUERIES.get(path, "")
     kwargs = {}
     if path in FILES:
         kwargs["files"], kwargs["data"] = {"file": ("a.png", _png())}, FILES[path]
-    elif method in ("POST", "PATCH"):
+    elif method in ("POST", "PATCH", "PUT"):
         kwargs["json"] = BODIES.get(path, {})
     return api.client.request(method, url, headers=api.headers(who), **kwargs)
 
@@ -181,6 +202,8 @@ def test_matrix(api, case, who):
             assert (r.status_code != 403) == (who == "platform"), where
         elif access == AUDIT:
             assert (r.status_code != 403) == (who in ("legal", "platform")), where
+        elif access == INTAKE:
+            assert (r.status_code == 403) == (who not in ("clerk", "other_clerk")), where
         elif access == FREEZE:
             assert (r.status_code != 403) == (who in ("legal", "admin")), where
         elif access in (PROACTIVE, PROACTIVE_DECIDE):  # "admin" is head2, a head of the agency too
