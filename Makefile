@@ -9,9 +9,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils chromium
 export OGI_DATA_DIR ?= var
+# axe-core (MPL-2.0, run unmodified by the portal's accessibility test) from the npm registry, by its hash.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+AXE_DIR := var/tools/axe-core-$(AXE_VERSION)
+export OGI_AXE_JS ?= $(abspath $(AXE_DIR))/axe.min.js
 export DATABASE_URL ?= sqlite:///var/ogi.db
 
-.PHONY: run test setup system-packages db demo serve lock bench samples screenshots clean help
+.PHONY: run test setup axe system-packages db demo serve lock bench samples screenshots clean help
 
 help:
 	@echo "make run   — set up everything and serve on http://127.0.0.1:8000"
@@ -21,8 +26,18 @@ help:
 
 run: setup db demo serve
 
-test: setup
+test: setup axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Fetched once; without the registry the accessibility test skips locally (and fails in CI, CI=true).
+axe: $(AXE_DIR)/axe.min.js
+$(AXE_DIR)/axe.min.js:
+	@mkdir -p $(AXE_DIR) && cd $(AXE_DIR) && \
+	{ { command -v npm >/dev/null && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null; } || \
+	  curl -fsSLO https://registry.npmjs.org/axe-core/-/axe-core-$(AXE_VERSION).tgz; } && \
+	echo "$(AXE_SHA256)  axe-core-$(AXE_VERSION).tgz" | sha256sum -c --quiet && \
+	tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js || \
+	echo "axe-core $(AXE_VERSION) could not be fetched: the accessibility test will not run"
 
 setup: system-packages
 	@base=$$($(BIN)/python -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null); \
