@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from .actors import Actor, pick_role
 from .documents.kinds import KINDS, kind as document_kind, may_see
+from .documents.filetypes import type_label
 from .documents.storage import blob_store
 from .errors import Forbidden, NotFound
 from .models import AccessLog, Document, User
@@ -45,7 +46,7 @@ def _item(d: Document, visible: bool, names: dict[int, str], picked: set[int]) -
     return {
         "id": d.id, "kind": d.kind, "kind_label": k.label if k else d.kind, "visible": visible,
         "filename": d.filename if visible else f"（{k.label if k else d.kind}，无权查看）",
-        "media_type": d.media_type if visible else None, "size": d.size, "pages": d.pages,
+        "media_type": d.media_type if visible else None, "type_label": type_label(d.media_type) if visible else "—", "size": d.size, "pages": d.pages,
         "sha256": d.sha256 if visible else None,
         "added_by": names.get(d.added_by_id, "系统") if d.added_by_id else "系统",
         "added_at": d.added_at, "status": d.status, "status_label": STATUS_ZH.get(d.status, d.status),

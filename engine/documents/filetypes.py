@@ -48,6 +48,11 @@ TYPES: dict[str, FileType] = {
     )
 }
 DEFAULT_ALLOWED: tuple[str, ...] = tuple(TYPES)
+
+
+def type_label(media_type: str | None) -> str:
+    """The type as a clerk reads it (PDF, JPEG 图片…), from the detected media type."""
+    return next((t.label for t in TYPES.values() if t.media_type == media_type), "其他格式") if media_type else "—"
 DEFAULT_MAX_MB = 50
 _HEAD = 8192  # what filetype reads; enough for every signature used here
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -16,7 +16,7 @@ ALLOWED = [
     re.compile(r"https?://\S+"),
     re.compile(r"Mozilla/5\.0[^\t\n]*"),  # the browser's own user agent, as it sent it (登录记录)
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),  # e-mail addresses
-    re.compile(r"[^\s，。；、（）]+\.(pdf|docx?|xlsx?|ofd|png|jpe?g|zip)\b", re.I),  # file names
+    re.compile(r"[^\s，。；、：]+\.(pdf|docx?|xlsx?|ofd|png|jpe?g|zip)\b", re.I),  # file names (brackets allowed)
 ]
 IDENTIFIER = re.compile(r"(?<![A-Za-z0-9])[a-z][a-z0-9]*(?:[_.][a-z0-9]+)*(?![A-Za-z0-9])")
 
