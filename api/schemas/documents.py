@@ -17,6 +17,7 @@ class DocumentItem(Answer):
     visible: bool = Field(description="当前用户可否查看内容（身份证明仅经办人、负责人、法制审核人员可查看）")
     filename: str = Field(description="文件名（仅供显示；不可查看时为占位说明）")
     media_type: str | None = Field(description="按文件内容识别的类型；不可查看时为空")
+    type_label: str = Field(description="文件类型（中文），如 PDF、JPEG 图片")
     size: int = Field(description="字节数")
     pages: int | None = Field(description="PDF 页数")
     sha256: str | None = Field(description="SHA-256；不可查看时为空")
