@@ -2,10 +2,11 @@
 detail query and ``ogi check``.
 
 For an event, one statement reads the application (row-locked on PostgreSQL; SQLite writers hold the
-database lock already), its agency, the applicant as given on it and which kinds of related records
-exist; each kind is then read on first use, at most once (an application without fees costs no query
-for them). ``DbHistory`` answers what the rules need of the audit trail and of the agency's other
-records, each question at most once per case.
+database lock already), its agency, the applicant as given on it and whether it has consultations,
+fees and letters (``PROBED``); each kind is then read on first use, at most once (an application
+without fees costs no query for them; the rarer kinds cost one query, only in the events that read
+them). ``DbHistory`` answers what the rules need of the audit trail and of the agency's other records,
+each question at most once per case.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from .reports.episodes import current_start_of
 from .signals import month_bounds, same_identity
 
 
+# The kinds probed with the load (``EXISTS``): those the clock and most decisions read, so a case without
+# them costs no query. The others (documents, redactions, service records, review cases) are read by a few
+# events only, which query them on first use; probing them would cost every event a subquery each.
+PROBED = ("consultations", "fees", "letters")
+
+
 @lru_cache(maxsize=2)
 def _event_load_statement(postgres: bool):
     """Built once per dialect (building it costs more than running it)."""
@@ -33,7 +40,7 @@ def _event_load_statement(postgres: bool):
     def has(model) -> Any:
         return exists().where(model.application_id == Application.id).correlate(Application)
 
-    stmt = (select(Application, Agency, ApplicantDetails, *(has(m) for m in RELATED.values()))
+    stmt = (select(Application, Agency, ApplicantDetails, *(has(RELATED[kind]) for kind in PROBED))
             .join(Agency, Agency.id == Application.agency_id)
             .join(ApplicantDetails, ApplicantDetails.application_id == Application.id)
             .where(Application.id == bindparam("application_id")))
@@ -55,7 +62,7 @@ def load_case(session: Session, application_id: int, *, lock: bool = False) -> C
     if row is None:
         raise NotFound(f"申请（编号 {application_id}）不存在")
     app, agency, applicant, *present = row
-    records = {kind: [] for kind, there in zip(RELATED, present) if not there}
+    records = {kind: [] for kind, there in zip(PROBED, present) if not there}
     return Case(app, agency, applicant, DbHistory(session, app), records,
                 loader=lambda kind: related_rows(session, app.id, kind))
 

@@ -42,10 +42,14 @@ def notices_for(case: Case, c: Consultation) -> list[Letter]:
                  or (x.data.get("consultation_id") is None and x.data.get("party") == c.party))]
 
 
+def served(case: Case) -> set[int]:
+    """The letters served (read only where a third party was overridden: most cases never need them)."""
+    return {r.letter_id for r in case.service_records() if not r.failed}
+
+
 def untold(case: Case) -> list[str]:
     """Why the reply may not be issued yet: each overridden third party not yet served its notice."""
     problems = []
-    served = {r.letter_id for r in case.service_records() if not r.failed}
     for c in overridden(case.consultations(), case.app.outcome, case.app.outcome_details):
         notices = notices_for(case, c)
         issued = [x for x in notices if x.status == "issued"]
@@ -55,6 +59,6 @@ def untold(case: Case) -> list[str]:
         elif not issued:
             problems.append(f"第三方“{c.party}”不同意公开，决定公开的，须先印发公开决定告知书（写明公开的内容和理由）"
                             "并送达该第三方，再签发答复书（条例第三十二条）")
-        elif max(issued, key=lambda x: x.id).id not in served:  # the latest notice, stating this decision
+        elif max(issued, key=lambda x: x.id).id not in served(case):  # the latest notice, stating this decision
             problems.append(f"向第三方“{c.party}”印发的公开决定告知书尚未登记送达，送达后方可签发答复书（条例第三十二条）")
     return problems

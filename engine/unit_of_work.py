@@ -19,8 +19,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import make_transient, make_transient_to_detached
 from sqlmodel import Session
 
 from calendars import CalendarRegistry
@@ -280,8 +279,8 @@ def select_audit(events, moved):
 def save_and_record(session: Session, app: Application, read_version: int, entry: AuditEntry) -> None:
     """Write the event's change to the application — the changed columns, the new version and
     ``updated_at``, ``WHERE version = <as read>`` (no row: another writer got there first → ``Stale``) —
-    and its audit event. The written values then count as the ORM's committed state
-    (``set_committed_value``), so the closing flush does not write them again."""
+    and its audit event. The written values then count as the ORM's committed state (``as_written``), so
+    the closing flush does not write or compare them again."""
     values = {key: getattr(app, key) for key in entry.changes if key != "_related"}
     values["version"] = app.version
     values["updated_at"] = app.updated_at
@@ -297,8 +296,17 @@ def save_and_record(session: Session, app: Application, read_version: int, entry
             insert_event(session, entry)
     if not recorded:
         raise Stale
-    for key, value in values.items():
-        set_committed_value(app, key, value)
+    as_written(session, app)
+
+
+def as_written(session: Session, record: Any) -> None:
+    """The record's values now count as what its row holds, and the record as unchanged — so the closing
+    flush skips it instead of comparing every column again (an application has 40-odd). SQLAlchemy has
+    no public call for one object; leaving the session and coming back as a detached object with a key
+    does it (``make_transient_to_detached`` commits every attribute), as ``insert_now`` does for a new row."""
+    make_transient(record)
+    make_transient_to_detached(record)
+    session.add(record)
 
 
 def commit_event(session: Session, case: Case, act: Act, event: EventDef, change: Change, inputs: Any,
