@@ -41,9 +41,14 @@ class SweepReport:
     alerts: Counter = field(default_factory=Counter)
     lapses: Counter = field(default_factory=Counter)
     scanned: int = 0
+    packaged: int = 0  # archive packages recorded for newly archived cases
+    problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         parts = [f"扫描 {self.scanned} 件"]
+        if self.packaged:
+            parts.append(f"生成归档包 {self.packaged} 件")
+        parts += self.problems
         if self.alerts:
             parts.append("新提醒 " + "、".join(f"{k} {v}" for k, v in sorted(self.alerts.items())))
         if self.lapses:
@@ -223,6 +228,9 @@ def run_sweep(session_factory: Callable[[], Session], registry: CalendarRegistry
         _correction_window(session, batch, registry, today)
         _calendar_alert(session, batch, registry, today)
         batch.flush()
+        from ..archive.package import freeze_archived
+
+        report.packaged, report.problems = freeze_archived(session)
         from .delivery import enqueue_new_alerts
 
         enqueue_new_alerts(session, agencies)

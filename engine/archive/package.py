@@ -13,18 +13,20 @@ from __future__ import annotations
 import csv
 import html
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from ..actors import Actor
 from ..case import SHANGHAI
 from ..documents.kinds import KINDS
 from ..documents.storage import BlobStore, blob_store
-from ..errors import NotFound, Refused
+from ..errors import DomainError, NotFound, Refused
 from ..models import Agency, Application, ArchivePackage, Document, Event, Letter
 from ..states import STATES
 from .manifest import AUDIT, FORMAT, MANIFEST, canonical, event_record, pretty, sha256
@@ -175,14 +177,45 @@ def export(session: Session, number: str, out_file: Path, actor: Actor | None = 
         tmp.replace(out_file)
     finally:
         tmp.unlink(missing_ok=True)
+    digest, new = record(session, app, manifest, actor)
+    session.commit()
+    return Exported(out_file, app.number, digest, len(manifest["parts"]), new)
+
+
+def record(session: Session, app: Application, manifest: dict, actor: Actor | None) -> tuple[str, bool]:
+    """The manifest's hash recorded for the case (once per distinct manifest); True when it is new."""
     digest = sha256(canonical(manifest))
     known = session.exec(select(ArchivePackage).where(ArchivePackage.application_id == app.id,
                                                       ArchivePackage.manifest_sha256 == digest)).first()
     if known is None:
         session.add(ArchivePackage(application_id=app.id, agency_id=app.agency_id, manifest_sha256=digest,
                                    manifest=manifest, created_by_id=actor.user_id if actor else None))
-    session.commit()
-    return Exported(out_file, app.number, digest, len(manifest["parts"]), known is None)
+    return digest, known is None
+
+
+def freeze_archived(session: Session, store: BlobStore | None = None, limit: int = 100) -> tuple[int, list[str]]:
+    """条例第四十五条 归档: every archived case without a recorded package gets one — built, and its manifest
+    hash recorded, which freezes what the case file held when it was archived (the package is
+    deterministic: ``ogi archive export`` writes the same bytes later, and ``ogi check`` and
+    ``ogi archive verify`` prove it unchanged). Run by each scheduler sweep, so archiving produces the
+    package within one sweep. A case whose files cannot be read is left for the next sweep and named in
+    the problems (``ogi check`` names the damaged blob). Returns (packages recorded, problems)."""
+    pending = session.exec(select(Application).where(
+        Application.status == "archived",
+        ~exists().where(ArchivePackage.application_id == Application.id)).order_by(Application.id).limit(limit)).all()
+    done, problems = 0, []
+    for app in pending:
+        try:
+            with tempfile.TemporaryFile() as spool:  # a large case file is not held in memory
+                manifest = build(session, app.id, spool, store)
+        except DomainError as exc:
+            session.rollback()
+            problems.append(f"申请 {app.number} 的归档包未能生成：{exc.message}")
+            continue
+        record(session, app, manifest, None)
+        session.commit()
+        done += 1
+    return done, problems
 
 
 def export_year(session: Session, agency_code: str, year: int, out_dir: Path,

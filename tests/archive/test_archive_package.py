@@ -185,3 +185,24 @@ def test_archive_export_year_writes_every_archived_case_and_an_index(w, tmp_path
     for p in index["packages"]:
         assert verify_package(tmp_path / "y" / p["file"])[2] == []
     assert (tmp_path / "y" / "index.csv").read_text(encoding="utf-8-sig").startswith("申请编号")
+
+
+def test_archiving_produces_the_package_at_the_next_sweep_art45(w, tmp_path):
+    """条例第四十五条: archiving produces the case file — the sweep records the package's manifest of every
+    newly archived case once; a later export writes the same package (nothing new recorded)."""
+    from sqlmodel import Session
+
+    from engine.alerting.sweep import run_sweep
+
+    app_id, number = archived_case(w)
+    factory = lambda: Session(w.engine, expire_on_commit=False)  # noqa: E731
+    report = run_sweep(factory, w.registry, D("2026-03-16"))
+    assert report.packaged == 1 and "生成归档包 1 件" in str(report)
+    with w.session() as s:
+        rows = s.exec(select(ArchivePackage).where(ArchivePackage.application_id == app_id)).all()
+        assert len(rows) == 1 and rows[0].created_by_id is None
+        done = export(s, number, tmp_path / "case.zip")
+    assert done.manifest_sha256 == rows[0].manifest_sha256 and not done.recorded
+    assert run_sweep(factory, w.registry, D("2026-03-17")).packaged == 0  # once per case
+    manifest, digest, problems = verify_package(tmp_path / "case.zip")
+    assert problems == [] and digest == rows[0].manifest_sha256
